@@ -1,0 +1,49 @@
+# newsmap: `make run` and `make test` work on a fresh clone with Python 3.11, pip, npm and apt.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+NPM_DIR := data/npm
+GAZ    := data/build/gazetteer.sqlite
+EVAL_DIR ?= ../shared/eval
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install data gazetteer test run eval bench lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+data: $(NPM_DIR)/node_modules/.installed
+
+$(NPM_DIR)/node_modules/.installed: $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
+	command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	cd $(NPM_DIR) && npm ci --silent --no-audit --no-fund
+	touch $@
+
+gazetteer: $(GAZ)
+
+$(GAZ): $(VENV)/.installed $(NPM_DIR)/node_modules/.installed geo/build_gazetteer.py data/aliases.tsv data/features.tsv data/stopwords.txt data/country_points.tsv
+	$(PY) -m geo.build_gazetteer --out $(GAZ) --npm $(NPM_DIR)/node_modules
+
+test: $(GAZ)
+	$(PY) -m pytest -q
+
+run: $(GAZ)
+	$(VENV)/bin/newsmap serve --host $(HOST) --port $(PORT) --load data/samples/paris-coalition-summit.txt
+
+eval: $(GAZ)
+	$(VENV)/bin/newsmap eval --eval-dir $(EVAL_DIR)
+
+bench: $(GAZ)
+	$(VENV)/bin/newsmap bench --eval-dir $(EVAL_DIR)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check geo web tests
+
+clean:
+	rm -rf $(VENV) data/build $(NPM_DIR)/node_modules .pytest_cache

@@ -1,0 +1,178 @@
+"""The ``newsmap`` command: geoparse, geocode, eval, bench, serve.
+
+Errors the user can fix (missing file, bad encoding, bad JSON line) print one line and exit 2;
+no traceback reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from geo.errors import NewsMapError
+from geo.io import open_output, read_jsonl_docs, read_text
+
+EXIT_USAGE = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsmap", description="Offline geoparsing of news into maps.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("geoparse", help="find and resolve place mentions")
+    g.add_argument("file", nargs="?", help="a UTF-8 text file, or - for stdin")
+    g.add_argument("--input", help="JSONL documents ({'id', 'text', ...} per line), or - for stdin")
+    g.add_argument("--output", default="-", help="JSONL output for --input (default: stdout)")
+    g.add_argument("--oracle", action="store_true", help="resolve the input's own 'toponyms' spans only")
+    g.add_argument("--gazetteer", help="gazetteer file (default: $NEWSMAP_GAZETTEER or the built one)")
+
+    c = sub.add_parser("geocode", help="look a name up in the offline gazetteer")
+    c.add_argument("query")
+    c.add_argument("--all", action="store_true", help="print every match, not only the best")
+    c.add_argument("--online", action="store_true", help="fall back to Nominatim (network; opt-in)")
+
+    e = sub.add_parser("eval", help="measure against gold corpora")
+    e.add_argument("--eval-dir", default="../shared/eval")
+    e.add_argument("--corpus", action="append", help="corpus name (default: lgl, trnews, geovirus, wiktor)")
+    e.add_argument("--limit", type=int, help="first N documents of each corpus")
+
+    b = sub.add_parser("bench", help="measure speed and memory")
+    b.add_argument("--eval-dir", default="../shared/eval")
+    b.add_argument("--corpus", default="lgl")
+
+    s = sub.add_parser("serve", help="serve the map web app")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--load", action="append", default=[], help="text file to geoparse and show")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except NewsMapError as err:
+        print(f"newsmap: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _geoparse(args: argparse.Namespace) -> int:
+    from geo.gazetteer import Gazetteer, get_gazetteer
+    from geo.pipeline import Geoparser
+
+    if bool(args.file) == bool(args.input):
+        raise _usage("give either FILE or --input DOCS.jsonl")
+    gaz = Gazetteer(args.gazetteer) if args.gazetteer else get_gazetteer()
+    parser = Geoparser(gaz)
+    if args.file:
+        text = read_text(args.file)
+        places = [t.to_dict() for t in parser.geoparse(text)]
+        json.dump(places, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    with open_output(args.output) as out:
+        for doc in _progress(read_jsonl_docs(args.input), args.input):
+            doc["places"] = _places_for(parser, doc, oracle=args.oracle)
+            out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _places_for(parser: Any, doc: dict, *, oracle: bool) -> list[dict]:
+    if oracle:
+        spans = [(t["start"], t["end"]) for t in doc.get("toponyms") or []]
+        toponyms = parser.resolve_spans(doc["text"], spans)
+    else:
+        toponyms = parser.geoparse(doc["text"])
+    keep = ("start", "end", "name", "lat", "lon", "kind", "country", "geonameid", "confidence", "text",
+            "form", "admin1", "runner_up")
+    return [{k: t.to_dict()[k] for k in keep} for t in toponyms]
+
+
+def _progress(docs: Iterator[dict], source: str) -> Iterator[dict]:
+    """A progress bar on an interactive terminal; plain iteration otherwise (pipes, CI)."""
+    if not sys.stderr.isatty():
+        yield from docs
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(docs, desc=f"geoparse {source}", unit="doc", file=sys.stderr)
+
+
+def _geocode(args: argparse.Namespace) -> int:
+    from geo.geopy_adapter import OfflineGeocoder, online_fallback
+
+    geocoder = OfflineGeocoder()
+    locations = geocoder.geocode(args.query, exactly_one=False) or []
+    if not locations and args.online:
+        hit = online_fallback().geocode(args.query)
+        locations = [hit] if hit else []
+    if not locations:
+        print(f"newsmap: no place called {args.query!r} in the gazetteer", file=sys.stderr)
+        return 1
+    for loc in locations if args.all else locations[:1]:
+        print(json.dumps({"address": loc.address, "lat": loc.latitude, "lon": loc.longitude,
+                          "raw": loc.raw}, ensure_ascii=False))
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from geo.evaluate import CORPORA, evaluate_corpus, format_table
+    from geo.pipeline import Geoparser
+
+    eval_dir = Path(args.eval_dir)
+    if not eval_dir.is_dir():
+        raise _usage(f"evaluation directory {eval_dir} not found (set EVAL_DIR=... for make eval)")
+    parser = Geoparser()
+    rows = []
+    for name in args.corpus or CORPORA:
+        path = eval_dir / f"{name}.jsonl"
+        if not path.exists():
+            print(f"skip {name}: {path} not found", file=sys.stderr)
+            continue
+        for mode, oracle, baseline in (("end-to-end", False, False), ("e2e baseline", False, True),
+                                       ("oracle", True, False), ("oracle baseline", True, True)):
+            scores = evaluate_corpus(parser, path, oracle=oracle, baseline=baseline, limit=args.limit)
+            rows.append((name, mode, scores))
+            print(format_table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+    print(format_table(rows))
+    print("baseline = most populous candidate; oracle = gold spans given, so P/R/F1 are 1 by construction.")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from geo.bench import run_bench
+
+    run_bench(Path(args.eval_dir), args.corpus)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from web import create_app
+
+    app = create_app({"SAMPLES": [str(p) for p in args.load]})
+    from waitress import serve
+
+    print(f"newsmap serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    serve(app, host=args.host, port=args.port, threads=4)
+    return 0
+
+
+def _usage(message: str) -> NewsMapError:
+    from geo.errors import InputError
+
+    return InputError(message)
+
+
+_COMMANDS = {"geoparse": _geoparse, "geocode": _geocode, "eval": _eval, "bench": _bench, "serve": _serve}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

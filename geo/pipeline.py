@@ -1,0 +1,54 @@
+"""Composes recognition and resolution; no I/O beyond the gazetteer it is given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from geo.errors import InputError
+from geo.gazetteer import Gazetteer, get_gazetteer
+from geo.models import Mention, Toponym
+from geo.recognize import Recognizer
+from geo.resolve import Resolver, Weights, candidates_for
+
+MAX_TEXT_CHARS = 50_000_000
+
+
+class Geoparser:
+    """Text in, resolved toponyms out. Build one and reuse it: it holds the loaded gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, weights: Weights | None = None) -> None:
+        self.gazetteer = gazetteer or get_gazetteer()
+        self.recognizer = Recognizer(self.gazetteer)
+        self.resolver = Resolver(self.gazetteer, weights=weights)
+
+    def recognize(self, text: str) -> list[Mention]:
+        return self.recognizer(_checked(text))
+
+    def geoparse(self, text: str, *, baseline: bool = False) -> list[Toponym]:
+        """Find and resolve every place mention in ``text``."""
+        mentions = self.recognize(text)
+        if baseline:
+            return self.resolver.baseline(mentions)
+        return self.resolver.resolve(text, mentions)
+
+    def resolve_spans(self, text: str, spans: Iterable[tuple[int, int]], *,
+                      baseline: bool = False) -> list[Toponym]:
+        """Resolve given spans (oracle recognition); spans with no candidate are left out."""
+        text = _checked(text)
+        mentions = []
+        for start, end in spans:
+            if not 0 <= start < end <= len(text):
+                raise InputError(f"span {start}:{end} lies outside the text")
+            surface = text[start:end]
+            mentions.append(Mention(start, end, surface, candidates=candidates_for(self.gazetteer, surface)))
+        if baseline:
+            return self.resolver.baseline(mentions)
+        return self.resolver.resolve(text, mentions)
+
+
+def _checked(text: str) -> str:
+    if not isinstance(text, str):
+        raise InputError(f"text must be a string, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InputError(f"text is {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
+    return text

@@ -1,0 +1,55 @@
+"""Length-preserving text folding shared by the gazetteer builder and the recogniser.
+
+Matching runs on a folded copy of the text whose characters line up one to one with the
+original, so every match offset is also an offset into the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_SPECIAL = {
+    "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u00a0": " ", "\n": " ", "\t": " ", "\r": " ",
+    "\u0131": "i", "\u00f8": "o", "\u00d8": "o", "\u0142": "l", "\u0141": "l",
+    "\u00df": "s", "\u0111": "d", "\u0110": "d", "\u00e6": "a", "\u00c6": "a",
+}
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    if ch in _SPECIAL:
+        return _SPECIAL[ch]
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    if ord(low) < 128:
+        return low
+    base = unicodedata.normalize("NFD", low)[0].lower()
+    return base if len(base) == 1 else low
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics without changing the length of ``text``."""
+    if text.isascii():
+        return text.lower().replace("`", "'").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    return "".join(_fold_char(c) for c in text)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a place name: folded, with runs of spaces collapsed."""
+    return _SPACES.sub(" ", fold(name.strip()))
+
+
+def is_latin(name: str) -> bool:
+    """True when every letter of ``name`` is Latin script (what English news spells names in)."""
+    for ch in name:
+        if ch.isalpha() and not (ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF):
+            return False
+    return True

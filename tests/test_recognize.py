@@ -1,0 +1,76 @@
+import pytest
+
+from geo.pipeline import Geoparser
+
+SAMPLE_PLACES = ["Paris", "Kostroma", "Lipetsk", "Greenland", "Venezuela", "Ukraine", "Russia", "Denmark",
+                 "Canada", "France", "Germany", "Italy", "Poland", "Spain", "U.K."]
+NOT_PLACES = ["Putin", "Christmas", "Tuesday", "Macron", "Starmer", "Zelenskyy", "Kushner", "Witkoff", "NATO"]
+
+
+def test_sample_offsets_are_exact(sample_text: str, sample_places) -> None:
+    for t in sample_places:
+        assert sample_text[t.mention.start:t.mention.end] == t.mention.text
+
+
+@pytest.mark.parametrize("name", SAMPLE_PLACES)
+def test_sample_places_found(sample_places, name: str) -> None:
+    assert any(t.mention.text.startswith(name) for t in sample_places)
+
+
+@pytest.mark.parametrize("word", NOT_PLACES)
+def test_sample_non_places_not_found(sample_places, word: str) -> None:
+    assert not any(word in t.mention.text for t in sample_places)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Protesters gathered in São Paulo on Sunday.", "São Paulo"),
+        ("Shelling hit Zaporizhzhia overnight.", "Zaporizhzhia"),
+        ("Officials in Kyiv said the talks would resume.", "Kyiv"),
+        ("Officials in Kiev said the talks would resume.", "Kiev"),
+        ("Fighting continued near Kharkiv and Belgorod.", "Belgorod"),
+        ("The delegation flew to Moskva.", "Moskva"),
+    ],
+)
+def test_recognises_unicode_and_exonyms(parser: Geoparser, text: str, expected: str) -> None:
+    found = [m.text for m in parser.recognize(text)]
+    assert expected in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Paris Hilton arrived late.",
+        "President Vladimir Putin spoke on Tuesday.",
+        "We met in March and again in May.",
+        "Reading the report took an hour.",
+        "Mr. Jackson declined to comment.",
+    ],
+)
+def test_people_dates_and_words_are_not_places(parser: Geoparser, text: str) -> None:
+    assert parser.recognize(text) == []
+
+
+def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
+    assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
+
+
+def test_lowercase_words_are_not_matched(parser: Geoparser) -> None:
+    assert parser.recognize("the china cabinet and a turkey dinner") == []
+
+
+def test_match_inside_a_word_is_ignored(parser: Geoparser) -> None:
+    assert parser.recognize("Parisian cafes and Romanesque churches") == [] or all(
+        m.text not in ("Paris", "Roma") for m in parser.recognize("Parisian cafes and Romanesque churches"))
+
+
+@pytest.mark.parametrize(("text", "span"), [("drones hit Russia's Kostroma region", "Kostroma region"),
+                                             ("a strike in the Lipetsk region", "Lipetsk region")])
+def test_region_phrases_are_one_mention(parser: Geoparser, text: str, span: str) -> None:
+    assert span in [m.text for m in parser.recognize(text)]
+
+
+def test_empty_and_blank_text(parser: Geoparser) -> None:
+    assert parser.geoparse("") == []
+    assert parser.geoparse("   \n\t ") == []
