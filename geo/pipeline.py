@@ -35,15 +35,20 @@ class Geoparser:
                       baseline: bool = False) -> list[Toponym]:
         """Resolve given spans (oracle recognition); spans with no candidate are left out."""
         text = _checked(text)
-        mentions = []
+        given = []
         for start, end in spans:
             if not 0 <= start < end <= len(text):
                 raise InputError(f"span {start}:{end} lies outside the text")
             surface = text[start:end]
-            mentions.append(Mention(start, end, surface, candidates=candidates_for(self.gazetteer, surface)))
+            given.append(Mention(start, end, surface, candidates=candidates_for(self.gazetteer, surface)))
         if baseline:
-            return self.resolver.baseline(mentions)
-        return self.resolver.resolve(text, mentions)
+            return self.resolver.baseline(given)
+        # The rest of the text still counts as context: places we recognise outside the given spans.
+        taken = {(m.start, m.end) for m in given}
+        extra = [m for m in self.recognizer(text)
+                 if not any(m.start < e and s < m.end for s, e in taken)]
+        everything = sorted(given + extra, key=lambda m: m.start)
+        return [t for t in self.resolver.resolve(text, everything) if (t.mention.start, t.mention.end) in taken]
 
 
 def _checked(text: str) -> str:

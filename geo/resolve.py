@@ -37,11 +37,11 @@ class Weights:
     city: float = 0.0
     population: float = 0.6  # per decade of population (cities, countries)
     prominence: float = 0.3  # per decade of the population of a region's country
-    capital: float = 1.0
-    same_country: float = 2.0
-    same_admin1: float = 2.0
+    capital: float = 0.0
+    same_country: float = 3.0
+    same_admin1: float = 3.5
     qualifier: float = 6.0
-    distance: float = 0.6
+    distance: float = 1.2
     namesake: float = 1.5
 
 
@@ -127,11 +127,11 @@ class Resolver:
         """Context-free scores of a mention's candidates, qualifier and namesake rules included."""
         forms = self._forms(m)
         qualifier = self._qualifier(text, m) if m.candidates else frozenset()
-        regions = {p.admin1 for p in m.candidates if p.kind == "admin1" and p.admin1}
+        regions = [p for p in m.candidates if p.kind == "admin1"]
         out = []
         for place in m.candidates:
             score = self.prior(place, forms.get(place.id, "name"))
-            if place.kind == "city" and place.admin1 in regions:
+            if place.kind == "city" and any(_inside(place, r) for r in regions):
                 score += self.w.namesake  # Kyiv the city, not the region named after it
             if qualifier and (place.country in qualifier or place.admin1 in qualifier):
                 score += self.w.qualifier
@@ -218,6 +218,18 @@ _LOCAL = frozenset(("city", "admin1", "admin2"))
 _POINTS = frozenset(("city", "admin2"))
 MAX_POINTS = 12
 MAX_CANDIDATES = 12
+
+
+def _inside(place: Place, region: Place) -> bool:
+    """Whether a place lies in a region: same admin1 code, or within the region's bounding box."""
+    if place.country != region.country:
+        return False
+    if place.admin1 and place.admin1 == region.admin1:
+        return True
+    if region.bbox is None:
+        return False
+    west, south, east, north = region.bbox
+    return west <= place.lon <= east and south <= place.lat <= north
 
 
 def _approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

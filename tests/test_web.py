@@ -1,14 +1,13 @@
-"""The web app over real HTTP: waitress on a loopback port, urllib as the client."""
+"""The web app over real HTTP: a threaded WSGI server on a loopback port, urllib as the client."""
 
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import urllib.request
 
 import pytest
-from waitress.server import create_server
+from werkzeug.serving import make_server
 
 from tests.conftest import SAMPLE
 from web import create_app
@@ -17,14 +16,12 @@ from web import create_app
 @pytest.fixture(scope="module")
 def base_url():
     app = create_app({"SAMPLES": [str(SAMPLE)]})
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = create_server(app, host="127.0.0.1", port=port, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
 
 
 def test_health(base_url: str) -> None:
