@@ -43,6 +43,7 @@ class Weights:
     qualifier: float = 6.0
     distance: float = 1.2
     namesake: float = 1.5
+    support: float = 1.0
 
 
 def _pop_score(population: int) -> float:
@@ -87,6 +88,8 @@ class Resolver:
         if not mentions:
             return []
         priors = [self._priors(text, m) for m in mentions]
+        if self.w.support:
+            priors = self._with_support(mentions, priors)
         ranked = [self._rank(base) for base in priors]
         for _ in range(CONTEXT_PASSES):
             tops = [(r[0][1], _softmax([sc for sc, _ in r])[0]) if r else None for r in ranked]
@@ -95,6 +98,37 @@ class Resolver:
                 for i in range(lo, min(lo + CONTEXT_BLOCK, len(mentions))):
                     ranked[i] = self._rank(priors[i], ctx, tops[i], i)
         return [_toponym(m, r) for m, r in zip(mentions, ranked, strict=True) if r]
+
+    def _with_support(self, mentions: Sequence[Mention], priors: list[list[tuple[float, Place]]]
+                      ) -> list[list[tuple[float, Place]]]:
+        """Spatial minimality: reward a candidate when other names in the text have candidates nearby.
+
+        "Paris" next to "Henry County" is Paris, Tennessee: of all the readings, that one puts the
+        two places side by side. Candidates are hashed into half-degree cells; a candidate's support
+        is the number of other distinct names with a candidate in its cell or the eight around it.
+        """
+        keys = [fold(m.text) for m in mentions]
+        out = list(priors)
+        for lo in range(0, len(mentions), CONTEXT_BLOCK):
+            grid: dict[tuple[int, int], set[str]] = {}
+            for j in range(max(0, lo - CONTEXT_BLOCK), min(len(mentions), lo + 2 * CONTEXT_BLOCK)):
+                for _, place in priors[j]:
+                    if place.kind in _POINTS:
+                        grid.setdefault(_cell(place), set()).add(keys[j])
+            for i in range(lo, min(lo + CONTEXT_BLOCK, len(mentions))):
+                scored = []
+                for score, place in priors[i]:
+                    if place.kind in _POINTS:
+                        cx, cy = _cell(place)
+                        near: set[str] = set()
+                        for dx in (-1, 0, 1):
+                            for dy in (-1, 0, 1):
+                                near |= grid.get((cx + dx, cy + dy), set())
+                        near.discard(keys[i])
+                        score += self.w.support * math.log2(1 + len(near))
+                    scored.append((score, place))
+                out[i] = scored
+        return out
 
     def baseline(self, mentions: Sequence[Mention]) -> list[Toponym]:
         """The most populous candidate, for comparison in the evaluation."""
@@ -218,6 +252,10 @@ _LOCAL = frozenset(("city", "admin1", "admin2"))
 _POINTS = frozenset(("city", "admin2"))
 MAX_POINTS = 12
 MAX_CANDIDATES = 12
+
+
+def _cell(place: Place) -> tuple[int, int]:
+    return int(math.floor(place.lat * 2)), int(math.floor(place.lon * 2))
 
 
 def _inside(place: Place, region: Place) -> bool:
