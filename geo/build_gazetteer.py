@@ -62,6 +62,7 @@ class Builder:
         self.shapes: dict[int, str] = {}
         self.by_geonameid: dict[int, int] = {}
         self.by_country: dict[str, int] = {}
+        self.by_admin1_name: dict[tuple[str, str], int] = {}
 
     def add_place(self, *, name: str, kind: str, lat: float, lon: float, country: str = "",
                   admin1: str = "", population: int = 0, geonameid: int | None = None,
@@ -208,6 +209,7 @@ def add_admin1(b: Builder, npm: Path) -> None:
                           lon=p["longitude"], country=iso, admin1=a1, geonameid=gid, bbox=bbox)
         if geojson:
             b.shapes[pid] = geojson
+        b.by_admin1_name.setdefault((iso, p.get("name_en") or p["name"]), pid)
         names = {p["name"], p.get("name_en") or "", p.get("woe_name") or "", p.get("gn_name") or ""}
         names |= set((p.get("name_alt") or "").split("|"))
         if p.get("name_local") and is_latin(p["name_local"]):
@@ -334,6 +336,8 @@ def add_curated(b: Builder) -> None:
         target = row["target"]
         if target.startswith("country:"):
             pid = b.by_country.get(target.split(":", 1)[1])
+        elif target.startswith("admin1:"):
+            pid = b.by_admin1_name.get(tuple(target.split(":")[1:3]))
         else:
             pid = b.by_geonameid.get(int(target.split(":", 1)[1]))
         if pid is None:
@@ -347,17 +351,23 @@ def word_lists() -> dict[str, set[str]]:
 
     web2 = get_english_words_set(["web2"], lower=False)
     common = {w for w in web2 if w.islower() and w.isalpha()}
-    given: set[str] = set()
+    stop = {name_key(w) for w in _stop_words()}
+    return {"common": common, "given": _faker_names(("first_names", "first_names_male", "first_names_female")),
+            "family": _faker_names(("last_names",)), "stop": stop}
+
+
+def _faker_names(attrs: tuple[str, ...]) -> set[str]:
+    """Latin-script given or family names from every Faker person locale, as folded keys."""
     from faker.providers import person
 
+    out: set[str] = set()
     for mod in pkgutil.iter_modules(person.__path__):
         provider = importlib.import_module(f"faker.providers.person.{mod.name}").Provider
-        for attr in ("first_names", "first_names_male", "first_names_female"):
+        for attr in attrs:
             names = getattr(provider, attr, ())
             if isinstance(names, (dict, list, tuple, set)):
-                given |= {name_key(n) for n in names if isinstance(n, str) and n.isalpha() and is_latin(n)}
-    stop = {name_key(w) for w in _stop_words()}
-    return {"common": common, "given": given, "stop": stop}
+                out |= {name_key(n) for n in names if isinstance(n, str) and n.isalpha() and is_latin(n)}
+    return out
 
 
 def _stop_words() -> list[str]:

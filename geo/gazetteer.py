@@ -72,7 +72,7 @@ class Gazetteer:
         return pickle.loads(blob[0])
 
     def words(self, kind: str) -> frozenset[str]:
-        """Word lists stored with the gazetteer: ``common``, ``given`` or ``stop``."""
+        """Word lists stored with the gazetteer: ``common``, ``given``, ``family`` or ``stop``."""
         return self._words()[kind]
 
     @lru_cache(maxsize=1)  # noqa: B019 (one gazetteer per process)

@@ -31,6 +31,10 @@ PLACE_HEADS = frozenset("""county parish city township town village valley river
     province region state republic oblast borough""".split())
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'’-]*)\s+$")
 _WORD_AFTER = re.compile(r"^\s([A-Z][\w'’-]*)")
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
+_SPEECH = re.compile(r"^\s+(said|says|told|added|asked|wrote|argued|explained|noted|insisted|declined)\b")
+_DATELINE_AFTER = re.compile(r"^(,|\s\(|\s-|\s—|\s–)")
+SMALL_TOWN = 200_000  # below this, a one-word town name that is also a person's name needs care
 _SENTENCE_START = re.compile(r"(^|[.!?:;\"“”'‘’(\[\n]\s*|\n\s*)$")
 
 
@@ -50,15 +54,12 @@ def _raw_matches(gaz: Gazetteer, text: str) -> list[_Match]:
         # Cheapest and most selective test first: most raw matches start inside a lower-case word.
         if not text[start].isupper():
             continue
-        if start > 0:
-            before = folded[start - 1]
-            if before.isalnum() or before == "-":
-                continue
+        # Word boundaries; hyphens count as boundaries ("Canada-wide", "London-based", "EU-Canada").
+        if start > 0 and folded[start - 1].isalnum():
+            continue
         end = end_idx + 1
-        if end < n:
-            after = folded[end]
-            if after.isalnum() or (after == "-" and end + 1 < n and folded[end + 1].isalpha()):
-                continue
+        if end < n and folded[end].isalnum():
+            continue
         out.append(_Match(start, end, value >> KEY_LEN_BITS))
     return out
 
@@ -90,57 +91,71 @@ class Recognizer:
         self.stop = gazetteer.words("stop")
         self.common = gazetteer.words("common")
         self.given = gazetteer.words("given")
+        self.family = gazetteer.words("family")
 
     def __call__(self, text: str) -> list[Mention]:
+        surnames = self._surnames(text)
         mentions = []
         for m in _longest_non_overlapping(_raw_matches(self.gaz, text), len(text)):
             entries = self.gaz.entries(m.key_id)
             surface = text[m.start:m.end]
-            if entries and self._keep(text, m, surface, entries):
+            if entries and self._keep(text, m, surface, entries, surnames):
                 mentions.append(Mention(m.start, m.end, surface, form=_forms(entries),
                                         candidates=tuple(p for p, _ in entries)))
         return mentions
 
-    def _keep(self, text: str, m: _Match, surface: str, entries: tuple[tuple[Place, str], ...]) -> bool:
+    def _surnames(self, text: str) -> frozenset[str]:
+        """Words that follow a given name somewhere in the text: "Michael Steele" makes "Steele" a person."""
+        return frozenset(fold(last) for first, last in _NAME_PAIR.findall(text) if fold(first) in self.given)
+
+    def _keep(self, text: str, m: _Match, surface: str, entries: tuple[tuple[Place, str], ...],
+              surnames: frozenset[str]) -> bool:
         key = fold(surface)
         single = " " not in key
         if single and key.rstrip(".") in self.stop:
             return False
-        names = [p for p, _ in entries]
-        letters = [c for c in surface if c.isalpha()]
-        if len(letters) >= 2 and surface.isupper() and not self._shouting(text, m.start):
-            # An acronym ("NATO") is only a place when the gazetteer spells that name in capitals.
-            if not any(form == "abbr" for _, form in entries):
-                return False
-        elif all(form == "abbr" for _, form in entries) and "." not in surface:
-            return False  # "Us" is not "US"
-        if len(key) <= 2 and not surface.isupper():
-            return False
-        big = any(p.kind in ("country", "continent") for p in names)
         before = text[max(0, m.start - 40):m.start]
         after = text[m.end:m.end + 40]
+        sentence_start = not before.strip() or bool(_SENTENCE_START.search(before))
+        if not self._spelling_ok(text, m, surface, key, entries, sentence_start, after):
+            return False
+        names = [p for p, _ in entries]
+        big = any(p.kind in ("country", "continent") for p in names)
+        small = all(p.kind == "city" and p.population < SMALL_TOWN for p in names)
         prev = _WORD_BEFORE.search(before)
         prev_word = prev.group(1) if prev else ""
         prev_low = prev_word.lower().rstrip(".")
         if prev_low in TITLES or prev_word.lower() in TITLES:
             return big and prev_low not in ("mr", "mrs", "ms", "dr")
-        sentence_start = bool(_SENTENCE_START.search(before)) or not before.strip()
         if not big and prev_word[:1].isupper() and not prev_word.endswith((".", ",")) \
                 and fold(prev_word) in self.given and before.endswith(" "):
-            # "Vladimir Putin", "Paris Hilton": a capitalised given name right before the match.
-            return False
+            return False  # "Vladimir Putin", "Paris Hilton": a given name right before the match
         nxt = _WORD_AFTER.match(after)
-        if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS:
-            # "Paris Hilton", "Florence Nightingale": a given name followed by a surname.
-            if not self._is_place_word(nxt.group(1)):
-                return False
+        if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS \
+                and (fold(nxt.group(1)) in self.family or small) and not self._is_place_word(nxt.group(1)):
+            return False  # "Paris Hilton", "Florence Nightingale": a given name followed by a surname
+        if single and small and (key in surnames or _SPEECH.match(after)):
+            return False  # "Steele said", or "Steele" after "Michael Steele" earlier in the text
         if single and not big and key in self.common:
             # An ordinary English word ("Reading", "Mobile", "Nice") needs a locative cue.
-            if sentence_start:
-                return False
-            cue = prev_low in LOCATIVE or bool(re.match(r"^,\s+[A-Z]", after))
-            return cue
+            return not sentence_start and (prev_low in LOCATIVE or bool(re.match(r"^,\s+[A-Z]", after)))
         return True
+
+    def _spelling_ok(self, text: str, m: _Match, surface: str, key: str,
+                     entries: tuple[tuple[Place, str], ...], sentence_start: bool, after: str) -> bool:
+        """Capitals and abbreviations: "NATO" and "IS" are not places, "WASHINGTON (AP)" is."""
+        letters = sum(c.isalpha() for c in surface)
+        if surface.isupper() and letters >= 2:
+            if sentence_start and _DATELINE_AFTER.match(after):
+                return True
+            if "." not in surface and letters <= 2 and key not in ("us", "uk"):
+                return False  # two-letter codes are too ambiguous in running text
+            if not self._shouting(text, m.start) and not any(form == "abbr" for _, form in entries):
+                return False  # an acronym is a place only when the gazetteer spells it so
+            return True
+        if all(form == "abbr" for _, form in entries) and "." not in surface:
+            return False  # "Us" is not "US"
+        return len(key) > 2
 
     @staticmethod
     def _shouting(text: str, start: int) -> bool:
