@@ -2,8 +2,8 @@
 
 Each candidate gets a score from priors (kind of place, population, how the name was matched)
 and from document context, computed in two passes: the first pass resolves every mention on
-priors alone; the second adds what the other mentions say (countries and regions named in the
-document, an explicit "Paris, Texas" qualifier, distance to the other places). Scores become
+priors alone; the second adds what the other mentions say (countries and regions named nearby, an explicit
+"Paris, Texas" qualifier, and which readings put the named places next to each other). Scores become
 confidences with a softmax; the best other candidate is kept as the runner-up.
 """
 
@@ -41,7 +41,6 @@ class Weights:
     same_country: float = 3.0
     same_admin1: float = 3.5
     qualifier: float = 6.0
-    distance: float = 1.2
     namesake: float = 1.5
     support: float = 1.0
 
@@ -96,7 +95,7 @@ class Resolver:
             for lo in range(0, len(mentions), CONTEXT_BLOCK):
                 ctx = _Context.for_block(tops, lo - CONTEXT_BLOCK, lo + 2 * CONTEXT_BLOCK)
                 for i in range(lo, min(lo + CONTEXT_BLOCK, len(mentions))):
-                    ranked[i] = self._rank(priors[i], ctx, tops[i], i)
+                    ranked[i] = self._rank(priors[i], ctx, tops[i])
         return [_toponym(m, r) for m, r in zip(mentions, ranked, strict=True) if r]
 
     def _with_support(self, mentions: Sequence[Mention], priors: list[list[tuple[float, Place]]]
@@ -175,11 +174,11 @@ class Resolver:
         return out[:MAX_CANDIDATES]
 
     def _rank(self, priors: list[tuple[float, Place]], ctx: _Context | None = None,
-              own: tuple[Place, float] | None = None, index: int = -1) -> list[tuple[float, Place]]:
+              own: tuple[Place, float] | None = None) -> list[tuple[float, Place]]:
         if ctx is None:
             scored = list(priors)
         else:
-            scored = [(score + ctx.bonus(place, self.w, own, index), place) for score, place in priors]
+            scored = [(score + ctx.bonus(place, self.w, own), place) for score, place in priors]
         scored.sort(key=lambda sp: (-sp[0], -sp[1].population, sp[1].id))
         return scored
 
@@ -200,14 +199,12 @@ class _Context:
 
     countries: Counter
     admin1s: Counter
-    points: tuple[tuple[float, float, int], ...]  # lat, lon, index of the mention
     total: float
 
     @classmethod
     def for_block(cls, tops: list[tuple[Place, float] | None], lo: int, hi: int) -> _Context:
         countries: Counter = Counter()
         admin1s: Counter = Counter()
-        points = []
         total = 0.0
         for i in range(max(0, lo), min(len(tops), hi)):
             top = tops[i]
@@ -219,12 +216,9 @@ class _Context:
                 countries[place.country] += conf
             if place.kind in _LOCAL and place.admin1:
                 admin1s[place.admin1] += conf
-            if place.kind in _POINTS and conf > 0.3:
-                points.append((place.lat, place.lon, i))
-        points.sort(key=lambda p: -(tops[p[2]] or (None, 0.0))[1])
-        return cls(countries, admin1s, tuple(points[:MAX_POINTS]), total)
+        return cls(countries, admin1s, total)
 
-    def bonus(self, place: Place, w: Weights, own: tuple[Place, float] | None, index: int) -> float:
+    def bonus(self, place: Place, w: Weights, own: tuple[Place, float] | None) -> float:
         own_place, own_conf = own if own else (None, 0.0)
         total = self.total - own_conf
         if total <= 1e-9:
@@ -240,17 +234,11 @@ class _Context:
             if own_place is not None and own_place.kind in _LOCAL and own_place.admin1 == place.admin1:
                 mass -= own_conf
             score += w.same_admin1 * min(1.0, 2 * mass / total)
-        if place.kind in _POINTS:
-            nearest = min((_approx_km(place.lat, place.lon, la, lo) for la, lo, i in self.points if i != index),
-                          default=None)
-            if nearest is not None:
-                score -= w.distance * math.log10(1 + nearest / 50)
         return score
 
 
 _LOCAL = frozenset(("city", "admin1", "admin2"))
 _POINTS = frozenset(("city", "admin2"))
-MAX_POINTS = 12
 MAX_CANDIDATES = 12
 
 
@@ -270,13 +258,6 @@ def _inside(place: Place, region: Place) -> bool:
     return west <= place.lon <= east and south <= place.lat <= north
 
 
-def _approx_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance: within a few percent of great-circle at the scales that matter here."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    y = math.radians(lat2 - lat1)
-    return 6371.0 * math.hypot(x, y)
-
-
 def _softmax(scores: list[float]) -> list[float]:
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
@@ -290,18 +271,38 @@ def _toponym(m: Mention, ranked: list[tuple[float, Place]]) -> Toponym:
     return Toponym(m, ranked[0][1], probs[0], runner)
 
 
+def _bounded(text: str, start: int, end: int) -> bool:
+    return (start == 0 or not text[start - 1].isalnum()) and (end == len(text) or not text[end].isalnum())
+
+
+_DESIGNATOR = re.compile(r"\s+(River|Creek|Lake|Station|Township|Road|Street|Airport|Bridge|Valley|Park|Bay|"
+                         r"Island|Islands|Mountains?|Heights|Hills?|Beach|Harbou?r|Port)$")
+
+
 def candidates_for(gaz: Gazetteer, name: str) -> tuple[Place, ...]:
-    """Candidates for a given span (oracle mode): exact key, then common simplifications."""
-    tries = [name]
+    """Candidates for a given span (oracle mode).
+
+    Tries the exact name, then common simplifications (article, possessive, a county's bare name,
+    a feature's designator: "Neches River" -> "Neches"), then the longest gazetteer name inside the
+    span ("Tennessee Colony" -> "Tennessee"), so a span outside the gazetteer still gets a nearby place.
+    """
     stripped = re.sub(r"^(the|The)\s+", "", name)
-    stripped = re.sub(r"['’]s$", "", stripped)
-    tries.append(stripped)
-    tries.append(re.sub(r"\s+(County|Parish|City|Province|Region|State|District)$", "", stripped))
-    tries.append(fold(stripped).replace(".", ""))
+    stripped = re.sub(r"['’]s?$", "", stripped)
+    tries = [name, stripped, f"{stripped} County", f"{stripped} Parish",
+             re.sub(r"\s+(County|Parish|City|Province|Region|State|District)$", "", stripped),
+             fold(stripped).replace(".", ""), _DESIGNATOR.sub("", stripped)]
     for t in tries:
         kid = gaz.key_id(t)
         if kid is not None:
             entries = gaz.entries(kid)
             if entries:
                 return tuple(p for p, _ in entries)
+    folded = fold(stripped)
+    skip = gaz.words("stop") | gaz.words("common")
+    inner = [(value & 127, value >> 7) for end, value in gaz.automaton.iter(folded)
+             if _bounded(folded, end - (value & 127) + 1, end + 1)
+             and folded[end - (value & 127) + 1:end + 1] not in skip]
+    if inner:
+        _, kid = max(inner)
+        return tuple(p for p, _ in gaz.entries(kid))
     return ()

@@ -32,11 +32,21 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else low
 
 
+_ASCII_TABLE = str.maketrans({"`": "'", "\n": " ", "\t": " ", "\r": " "})
+# Every character below U+0250 and the Latin Extended Additional block, folded once at import.
+_TABLE = str.maketrans({chr(i): _fold_char(chr(i)) for i in [*range(32, 0x250), *range(0x1E00, 0x1F00)]}
+                       | {k: v for k, v in _SPECIAL.items()})
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics without changing the length of ``text``."""
     if text.isascii():
-        return text.lower().replace("`", "'").replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    return "".join(_fold_char(c) for c in text)
+        return text.lower().translate(_ASCII_TABLE)
+    folded = text.translate(_TABLE)
+    if folded.isascii():
+        return folded
+    # Other scripts: per character, keeping the length (a lower-case form may be longer).
+    return "".join(_fold_char(c) for c in folded)
 
 
 _SPACES = re.compile(r"\s+")
