@@ -23,3 +23,20 @@ def test_geocode_unknown_or_blank(gazetteer: Gazetteer) -> None:
     geocoder = OfflineGeocoder(gazetteer=gazetteer)
     assert geocoder.geocode("Qwzxyville") is None
     assert geocoder.geocode("   ") is None
+
+
+def test_online_cache_answers_repeat_queries_from_disk(tmp_path) -> None:
+    """The on-disk cache in front of the (opt-in) online geocoder; a local function stands in for it."""
+    from geo.geopy_adapter import _CachedGeocode
+
+    calls = []
+
+    def lookup(query: str) -> str:
+        calls.append(query)
+        return f"answer for {query}"
+
+    cached = _CachedGeocode(lookup, tmp_path / "cache")
+    assert cached("Kyiv") == "answer for Kyiv"
+    again = _CachedGeocode(lookup, tmp_path / "cache")  # a new process would open the same file
+    assert again("Kyiv") == "answer for Kyiv"
+    assert calls == ["Kyiv"]
