@@ -7,6 +7,7 @@ no traceback reaches the terminal.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -30,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--oracle", action="store_true", help="resolve the input's own 'toponyms' spans only")
     g.add_argument("--gazetteer", help="gazetteer file (default: $NEWSMAP_GAZETTEER or the built one)")
 
+    v = sub.add_parser("events", help="find events, typed and located")
+    v.add_argument("file", nargs="?", help="a UTF-8 text file, or - for stdin")
+    v.add_argument("--input", help="JSONL documents; each line gains 'places' and 'events'")
+    v.add_argument("--output", "-o", default="-", help="output file (default: stdout; required for gpkg)")
+    v.add_argument("--format", choices=("json", "geojson", "csv", "gpkg"), default="json")
+    v.add_argument("--date", help="document date YYYY-MM-DD, to resolve 'Tuesday' and the like")
+    v.add_argument("--source", default="", help="source URL or title recorded with each event")
+
     c = sub.add_parser("geocode", help="look a name up in the offline gazetteer")
     c.add_argument("query")
     c.add_argument("--all", action="store_true", help="print every match, not only the best")
@@ -39,6 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--eval-dir", default="../shared/eval")
     e.add_argument("--corpus", action="append", help="corpus name (default: lgl, trnews, geovirus, wiktor)")
     e.add_argument("--limit", type=int, help="first N documents of each corpus")
+    e.add_argument("--no-events", action="store_true", help="skip the events section")
+    e.add_argument("--no-places", action="store_true", help="skip the geoparsing section")
+    e.add_argument("--events-gold", default=str(Path(__file__).resolve().parent.parent / "data" / "eval"
+                                                / "events_gold.jsonl"), help="hand-made event typing gold set")
 
     b = sub.add_parser("bench", help="measure speed and memory")
     b.add_argument("--eval-dir", default="../shared/eval")
@@ -106,6 +119,52 @@ def _progress(docs: Iterator[dict], source: str) -> Iterator[dict]:
     yield from tqdm(docs, desc=f"geoparse {source}", unit="doc", file=sys.stderr)
 
 
+def _doc_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError as err:
+        raise _usage(f"date {value!r} is not YYYY-MM-DD") from err
+
+
+def _events(args: argparse.Namespace) -> int:
+    from geo.pipeline import Geoparser
+
+    if bool(args.file) == bool(args.input):
+        raise _usage("give either FILE or --input DOCS.jsonl")
+    parser = Geoparser()
+    if args.input:
+        if args.format != "json":
+            raise _usage("--input writes JSONL; use --format with a single FILE")
+        with open_output(args.output) as out:
+            for doc in _progress(read_jsonl_docs(args.input), args.input):
+                toponyms, events = parser.events(doc["text"], doc_id=str(doc.get("id", "")),
+                                                 doc_date=_doc_date(doc.get("date") or args.date))
+                doc["places"] = [t.to_dict() for t in toponyms]
+                doc["events"] = [e.to_dict() for e in events]
+                out.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        return 0
+    text = read_text(args.file)
+    doc_id = Path(args.file).stem if args.file != "-" else "stdin"
+    _, events = parser.events(text, doc_id=doc_id, doc_date=_doc_date(args.date))
+    if args.format == "json":
+        with open_output(args.output) as out:
+            json.dump([e.to_dict() for e in events], out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        return 0
+    from geo.export import write_csv, write_file
+
+    source = args.source or args.file
+    if args.format == "csv" and args.output == "-":
+        write_csv(events, sys.stdout, gazetteer=parser.gazetteer, source=source)
+        return 0
+    if args.output == "-":
+        raise _usage(f"--format {args.format} needs --output FILE")
+    write_file(events, Path(args.output), args.format, gazetteer=parser.gazetteer, source=source)
+    return 0
+
+
 def _geocode(args: argparse.Namespace) -> int:
     from geo.geopy_adapter import OfflineGeocoder, online_fallback
 
@@ -124,13 +183,22 @@ def _geocode(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from geo.evaluate import CORPORA, evaluate_corpus, format_table
     from geo.pipeline import Geoparser
 
     eval_dir = Path(args.eval_dir)
     if not eval_dir.is_dir():
         raise _usage(f"evaluation directory {eval_dir} not found (set EVAL_DIR=... for make eval)")
     parser = Geoparser()
+    if not args.no_places:
+        _eval_places(parser, eval_dir, args)
+    if not args.no_events:
+        _eval_events(parser, eval_dir, args)
+    return 0
+
+
+def _eval_places(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
+    from geo.evaluate import CORPORA, evaluate_corpus, format_table
+
     rows = []
     for name in args.corpus or CORPORA:
         path = eval_dir / f"{name}.jsonl"
@@ -144,7 +212,28 @@ def _eval(args: argparse.Namespace) -> int:
             print(format_table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
     print(format_table(rows))
     print("baseline = most populous candidate; oracle = gold spans given, so P/R/F1 are 1 by construction.")
-    return 0
+
+
+def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
+    from geo.evaluate_events import evaluate_links, evaluate_typing
+
+    print("\nEvents")
+    links = eval_dir / "eventloc.jsonl"
+    if links.exists():
+        s = evaluate_links(parser, links, limit=args.limit)
+        print(f"event-place links (eventloc.jsonl, {s.events} events, {s.with_gold} with a gold location): "
+              f"P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  ({s.correct} right of {s.predicted} links made)")
+    else:
+        print(f"skip event-place links: {links} not found", file=sys.stderr)
+    gold = Path(args.events_gold)
+    if gold.exists():
+        t = evaluate_typing(parser, gold)
+        print(f"typing ({gold.name}, {len(t.gold)} notes): macro-F1 by category {t.macro_f1('category'):.3f}, "
+              f"by sub-type {t.macro_f1('subtype'):.3f}")
+        print("confusion by category (rows gold, columns predicted):")
+        print(t.confusion("category"))
+    else:
+        print(f"skip typing: {gold} not found", file=sys.stderr)
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -171,7 +260,8 @@ def _usage(message: str) -> NewsMapError:
     return InputError(message)
 
 
-_COMMANDS = {"geoparse": _geoparse, "geocode": _geocode, "eval": _eval, "bench": _bench, "serve": _serve}
+_COMMANDS = {"geoparse": _geoparse, "events": _events, "geocode": _geocode, "eval": _eval, "bench": _bench,
+             "serve": _serve}
 
 
 if __name__ == "__main__":

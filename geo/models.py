@@ -50,6 +50,8 @@ class Mention:
     def __post_init__(self) -> None:
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad span {self.start}:{self.end}")
+        if self.form not in (*NAME_KINDS, "unresolved"):
+            raise ValueError(f"unknown mention form {self.form!r}")
         if len(self.text) != self.end - self.start:
             raise ValueError("mention text does not match its span")
 
@@ -85,4 +87,58 @@ class Toponym:
                  "lon": self.runner_up.lon, "geonameid": self.runner_up.geonameid}
                 if self.runner_up else None
             ),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened (or is planned, threatened, ...) somewhere, with its evidence."""
+
+    id: str
+    subtype: str
+    status: str
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    place: Toponym | None
+    geo_precision: int | None
+    actors: tuple[str, ...] = ()
+    date: str | None = None
+    confidence: float = 0.5
+    located_by: str = "sentence"  # sentence | previous_sentence | unresolved | unlocated
+    unresolved_place: Mention | None = None  # a place name the gazetteer lacks ("in Jobar")
+
+    def to_dict(self) -> dict[str, Any]:
+        from geo.taxonomy import CATEGORIES, SUBTYPES
+
+        sub = SUBTYPES[self.subtype]
+        p = self.place.place if self.place else None
+        return {
+            "id": self.id,
+            "subtype": self.subtype,
+            "category": CATEGORIES[sub.category].label,
+            "label": sub.label,
+            "status": self.status,
+            "trigger": {"text": self.trigger, "start": self.trigger_start, "end": self.trigger_end},
+            "sentence": {"text": self.sentence, "start": self.sentence_start, "end": self.sentence_end},
+            "place": None if p is None else {
+                "name": p.name, "text": self.place.mention.text, "start": self.place.mention.start,
+                "end": self.place.mention.end, "lat": p.lat, "lon": p.lon, "kind": p.kind,
+                "country": p.country, "admin1": p.admin1, "geonameid": p.geonameid, "place_id": p.id},
+            "unlocated": p is None,
+            "unresolved_place": None if self.unresolved_place is None else {
+                "text": self.unresolved_place.text, "start": self.unresolved_place.start,
+                "end": self.unresolved_place.end},
+            "located_by": self.located_by,
+            "geo_precision": self.geo_precision,
+            "actors": list(self.actors),
+            "date": self.date,
+            "confidence": round(self.confidence, 3),
+            "contexts": list(sub.contexts),
+            "plover": sub.plover,
+            "acled_event_type": sub.acled_event_type,
+            "acled_sub_event_type": sub.acled_sub_event_type,
         }

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from geo.errors import InputError
+from geo.events import extract_events
 from geo.gazetteer import Gazetteer, get_gazetteer
-from geo.models import Mention, Toponym
+from geo.models import Event, Mention, Toponym
 from geo.recognize import Recognizer
 from geo.resolve import Resolver, Weights, candidates_for
 
@@ -30,6 +32,12 @@ class Geoparser:
         if baseline:
             return self.resolver.baseline(mentions)
         return self.resolver.resolve(text, mentions)
+
+    def events(self, text: str, *, doc_id: str = "", doc_date: dt.date | None = None
+               ) -> tuple[list[Toponym], list[Event]]:
+        """Places and the events located at them (dates relative to ``doc_date`` when given)."""
+        toponyms = self.geoparse(text)
+        return toponyms, extract_events(text, toponyms, doc_id=doc_id, doc_date=doc_date)
 
     def resolve_spans(self, text: str, spans: Iterable[tuple[int, int]], *,
                       baseline: bool = False) -> list[Toponym]:

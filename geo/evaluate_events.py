@@ -1,0 +1,121 @@
+"""Measure events: event-place linking on EventLocation data, typing on the hand-made gold set.
+
+Linking (Halterman 2019 EventLocation, shared/eval/eventloc.jsonl): each record is a sentence with
+one event verb and the LOCATION spans of that event (often none). We geoparse the sentence, treat
+the verb as the trigger and choose a place as for any event. A link is right when the chosen span
+overlaps a gold LOCATION span. Precision = right links / links made; recall = right links /
+events that have a gold location.
+
+Typing (data/eval/events_gold.jsonl): hand-written ACLED-style notes with gold sub-type; the
+predicted sub-type of a note is its highest-priority event. Macro-F1 by category and by sub-type.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.evaluate import read_jsonl
+from geo.events import Trigger, choose_place, extract_events, find_triggers, unresolved_places
+from geo.models import Toponym
+from geo.pipeline import Geoparser
+from geo.sentences import Sentence
+from geo.taxonomy import CATEGORIES, SUBTYPES
+from geo.triggers import TRIGGERS
+
+MIN_LINK_SCORE = 0.0
+
+
+@dataclass
+class LinkScores:
+    events: int = 0
+    with_gold: int = 0
+    predicted: int = 0
+    correct: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.correct / self.with_gold if self.with_gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate_links(parser: Geoparser, path: Path, *, limit: int | None = None) -> LinkScores:
+    scores = LinkScores()
+    for doc in read_jsonl(path, limit=limit):
+        text = doc["text"]
+        gold = [(g["start"], g["end"]) for g in doc.get("toponyms", [])]
+        toponyms = parser.geoparse(text)
+        unknown = unresolved_places(text, toponyms)
+        for verb in doc.get("event_verbs", []):
+            scores.events += 1
+            scores.with_gold += bool(gold)
+            trigger = Trigger("other", verb["start"], verb["end"], verb["name"])
+            place, score = choose_place(text, trigger, toponyms, all_toponyms=toponyms, unresolved=unknown)
+            if place is None or score < MIN_LINK_SCORE:
+                continue
+            scores.predicted += 1
+            span = place.mention if isinstance(place, Toponym) else place
+            s, e = span.start, span.end
+            scores.correct += any(s < ge and gs < e for gs, ge in gold)
+    return scores
+
+
+@dataclass
+class TypingScores:
+    gold: list[str] = field(default_factory=list)
+    predicted: list[str] = field(default_factory=list)
+
+    def macro_f1(self, level: str = "subtype") -> float:
+        g, p = self._level(level)
+        labels = sorted(set(g))
+        f1s = []
+        for label in labels:
+            tp = sum(1 for a, b in zip(g, p, strict=True) if a == b == label)
+            fp = sum(1 for a, b in zip(g, p, strict=True) if b == label and a != label)
+            fn = sum(1 for a, b in zip(g, p, strict=True) if a == label and b != label)
+            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+        return sum(f1s) / len(f1s) if f1s else 0.0
+
+    def _level(self, level: str) -> tuple[list[str], list[str]]:
+        if level == "subtype":
+            return self.gold, self.predicted
+        cat = {code: CATEGORIES[s.category].label for code, s in SUBTYPES.items()}
+        return [cat[x] for x in self.gold], [cat.get(x, "none") for x in self.predicted]
+
+    def confusion(self, level: str = "category") -> str:
+        g, p = self._level(level)
+        labels = sorted(set(g) | set(p))
+        counts = Counter(zip(g, p, strict=True))
+        width = max(len(x) for x in labels)
+        head = " " * (width + 1) + " ".join(f"{x[:5]:>5}" for x in labels)
+        lines = [head] + [f"{a:<{width}} " + " ".join(f"{counts.get((a, b), 0):5d}" for b in labels) for a in labels]
+        return "\n".join(lines)
+
+
+_ORDER = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
+
+
+def predict_subtype(parser: Geoparser, text: str) -> str:
+    """The sub-type of a one-event note: its highest-priority event, or ``other`` when none fires."""
+    triggers = find_triggers(Sentence(0, len(text), text))
+    if not triggers:
+        events = extract_events(text, parser.geoparse(text))
+        return events[0].subtype if events else "other"
+    return min(triggers, key=lambda t: _ORDER[t.subtype]).subtype
+
+
+def evaluate_typing(parser: Geoparser, path: Path) -> TypingScores:
+    scores = TypingScores()
+    for doc in read_jsonl(path):
+        scores.gold.append(doc["subtype"])
+        scores.predicted.append(predict_subtype(parser, doc["text"]))
+    return scores

@@ -1,0 +1,302 @@
+"""Events: what happened where. Sentences -> typed events with status, actors, date and a place.
+
+Explainable by construction: an event exists because a trigger from :mod:`geo.triggers` matched
+in a sentence; its status comes from the nearest modality cue before the trigger; its place is
+the best-scored toponym of the sentence (or of the previous one) that is not an actor. Every
+event keeps the trigger words and the sentence as evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geo.models import Event, Mention, Toponym
+from geo.sentences import Sentence, split_sentences
+from geo.triggers import CLAIMED, CLAUSE_START, CUES, DENIAL, SUBSUMES, TRIGGERS
+
+_PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
+
+_LOCATIVE = {"in": 3.0, "at": 3.0, "near": 2.5, "on": 2.0, "over": 2.0, "outside": 2.5, "inside": 2.5, "into": 2.5,
+             "across": 2.0, "around": 2.0, "throughout": 2.0, "toward": 1.5, "towards": 1.5, "of": 1.2, "to": 1.0,
+             "against": 1.0, "from": -2.0, "with": -1.0, "by": -1.0}
+_SKIPPABLE = re.compile(r"^(?:the|a|an|northern|southern|eastern|western|central|north|south|east|west|"
+                        r"north-?eastern|north-?western|south-?eastern|south-?western|[\w’'.-]+['’]s)$", re.I)
+# Words after a place that make it a doer, not a location: "U.S. envoy", "Ukraine's Security Service".
+_ACTOR_AFTER = re.compile(
+    r"^(?:['’]s)?\s+(?:president|prime\s+minister|pm|foreign|defen[cs]e|army|armed|military|forces|troops|navy|air\s+force|"
+    r"government|officials?|envoys?|delegation|ambassador|embassy|security|intelligence|police|authorities|"
+    r"leaders?|minister|ministry|chiefs?|gen\.|general|secretary|administration|allies|state\s+media|"
+    r"spokes(?:man|woman|person)|parliament|lawmakers|soldiers|demands|focus|office|coast\s+guard|militants?|rebels?)\b",
+    re.I)
+_LED_BY = re.compile(r"^-(?:led|backed|brokered|sponsored|funded|allied|aligned|supported|made)\b", re.I)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_RELATIVE = {"yesterday": -1, "today": 0, "tonight": 0, "last night": -1}
+_MONTHS = {m: i for i, m in enumerate(("january february march april may june july august september october "
+                                        "november december").split(), 1)}
+_MONTH_DAY = re.compile(r"\b(" + "|".join(_MONTHS) + r")\s+(\d{1,2})(?:,\s*(\d{4}))?\b|\b(\d{1,2})\s+("
+                        + "|".join(_MONTHS) + r")(?:\s+(\d{4}))?\b", re.I)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    subtype: str
+    start: int
+    end: int
+    text: str
+
+
+def find_triggers(sentence: Sentence) -> list[Trigger]:
+    """One trigger per sub-type (its first occurrence), minus readings another one explains."""
+    low = sentence.text.lower()
+    first: dict[str, Trigger] = {}
+    for code, pattern in TRIGGERS:
+        m = pattern.search(low)
+        if m and (code not in first or sentence.start + m.start() < first[code].start):
+            first[code] = Trigger(code, sentence.start + m.start(), sentence.start + m.end(),
+                                  sentence.text[m.start():m.end()])
+    for code in list(first):
+        for weaker in SUBSUMES.get(code, ()):
+            first.pop(weaker, None)
+    # Two readings of the very same words: keep the more specific (earlier in the lexicon).
+    kept: list[Trigger] = []
+    for t in sorted(first.values(), key=lambda t: _PRIORITY[t.subtype]):
+        if not any(t.start < k.end and k.start < t.end for k in kept):
+            kept.append(t)
+    return sorted(kept, key=lambda t: t.start)
+
+
+def status_of(trigger: Trigger, sentence: Sentence) -> str:
+    """occurred, planned, threatened, claimed, denied or intercepted, from the words before the trigger."""
+    if trigger.subtype == "strike.intercepted":
+        return "intercepted"
+    before = sentence.text[:trigger.start - sentence.start].lower()
+    window = CLAUSE_START.split(before[-150:])[-1]  # only the trigger's own clause
+    best: tuple[int, str] | None = None
+    for status, pattern in CUES:
+        for m in pattern.finditer(window):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), status)
+    if best is not None:
+        return best[1]
+    if DENIAL.search(before):
+        return "denied"  # "The ministry denied that troops had shelled ..."
+    if CLAIMED.search(sentence.text.lower()):
+        return "claimed"
+    return "occurred"
+
+
+def _previous_words(text: str, start: int) -> list[str]:
+    return re.findall(r"[\w’'.-]+", text[max(0, start - 60):start].lower())
+
+
+def _locative_score(text: str, start: int) -> float:
+    """Score of the preposition governing a place: "in Russia's Kostroma region" -> "in"."""
+    words = _previous_words(text, start)
+    skipped = 0
+    while words and skipped < 3 and _SKIPPABLE.match(words[-1]):
+        words.pop()
+        skipped += 1
+    return _LOCATIVE.get(words[-1], 0.0) if words else 0.0
+
+
+def is_actor(text: str, t: Toponym) -> bool:
+    """A demonym, or a place followed by a doer word ("U.K. Prime Minister", "Russia's demands")."""
+    if t.mention.form == "demonym":
+        return True
+    after = text[t.mention.end:t.mention.end + 40]
+    return bool(_ACTOR_AFTER.match(after) or _LED_BY.match(after))
+
+
+def _is_container(text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:
+    """ "Russia" in "Russia's Kostroma region": it only says where the next place is."""
+    after = text[t.mention.end:t.mention.end + 4]
+    if not re.match(r"^['’]s\s", after):
+        return False
+    nxt = t.mention.end + 3
+    return any(o.mention.start in (nxt, nxt + 1) for o in toponyms)
+
+
+_NEEDS_LOCATIVE = ("diplomacy.", "support.")
+_NEAR = re.compile(r"\b(?:near|outside|outskirts\s+of|(?:north|south|east|west)\s+of|around|close\s+to)\s+(?:the\s+)?$")
+_SPECIFIC = {"unresolved": 0.6, "city": 1.0, "admin2": 0.9, "feature": 0.7, "admin1": 0.8, "country": 0.0,
+             "continent": -1.0}
+
+
+_UNKNOWN = re.compile(r"\b(?:in|at|near|outside|inside|into|across|around|throughout)\s+(?:the\s+)?"
+                      r"((?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|al|el|ad|as|de|du|la|of|bin))*)")
+_NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
+                               r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
+                               r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b")
+
+
+def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
+    """Capitalised names after "in", "at", "near" ... that the gazetteer does not know ("in Jobar").
+
+    They cannot go on a map, but an event placed there is better flagged with the name the text
+    gives than moved to a place the text did not mean.
+    """
+    taken = [(t.mention.start, t.mention.end) for t in toponyms]
+    out = []
+    for m in _UNKNOWN.finditer(text):
+        start, end = m.span(1)
+        name = m.group(1).rstrip("'’")
+        end = start + len(name)
+        if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken):
+            continue
+        out.append(Mention(start, end, name, form="unresolved"))
+    return out
+
+
+def _candidate_score(text: str, trigger: Trigger, start: int, end: int, kind: str) -> float | None:
+    locative = _locative_score(text, start)
+    if trigger.start <= start < trigger.end:
+        locative = max(locative, 2.5)  # inside the trigger: "provide Kyiv's forces with weapons"
+    if trigger.subtype.startswith(_NEEDS_LOCATIVE) and locative < 2.0:
+        return None  # talks, aid and demands are located only where the text says "in", "at", "to" ...
+    score = locative + _SPECIFIC.get(kind, 0.0)
+    if trigger.subtype.startswith("territory.") and re.match(r"^['’]s\s*$", text[end:trigger.start]):
+        score += 3.0  # "Greenland's sovereignty": the possessor is what the claim is about
+    gap = start - trigger.end if start >= trigger.end else trigger.start - end
+    score -= max(gap, 0) / 80
+    return score + (0.5 if start >= trigger.end else 0.0)
+
+
+def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym], *, all_toponyms: Sequence[Toponym],
+                 unresolved: Sequence[Mention] = ()) -> tuple[Toponym | Mention | None, float]:
+    """The best location for a trigger: a resolved toponym, or else a name the gazetteer lacks."""
+    best: tuple[float, Toponym | Mention] | None = None
+    for t in toponyms:
+        if is_actor(text, t) or _is_container(text, t, all_toponyms):
+            continue
+        score = _candidate_score(text, trigger, t.mention.start, t.mention.end, t.place.kind)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, t)
+    for m in unresolved:
+        score = _candidate_score(text, trigger, m.start, m.end, "unresolved")
+        if score is not None and (best is None or score > best[0]):
+            best = (score, m)
+    return (best[1], best[0]) if best else (None, float("-inf"))
+
+
+def geo_precision(text: str, t: Toponym) -> int:
+    """ACLED geo-precision: 1 the named town, 2 near a town or part of a region, 3 a region or country."""
+    kind = t.place.kind
+    if kind == "city":
+        near = _NEAR.search(text[max(0, t.mention.start - 30):t.mention.start].lower())
+        return 2 if near else 1
+    return 2 if kind == "admin2" else 3
+
+
+def resolve_date(sentence: str, doc_date: dt.date | None) -> str | None:
+    """An ISO date for the event when the sentence gives one and it can be placed in time."""
+    iso = _ISO_DATE.search(sentence)
+    if iso:
+        try:
+            return dt.date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
+        except ValueError:
+            pass
+    if doc_date is None:
+        return None
+    md = _MONTH_DAY.search(sentence)
+    if md:
+        month = _MONTHS[(md[1] or md[5]).lower()]
+        day = int(md[2] or md[4])
+        year = int(md[3] or md[6] or doc_date.year)
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            return None
+    low = sentence.lower()
+    for word, delta in _RELATIVE.items():
+        if re.search(rf"\b{word}\b", low):
+            return (doc_date + dt.timedelta(days=delta)).isoformat()
+    wd = _WEEKDAY.search(sentence)
+    if wd:
+        back = (doc_date.weekday() - _WEEKDAYS.index(wd[1].lower())) % 7
+        return (doc_date - dt.timedelta(days=back)).isoformat()
+    return None
+
+
+def _event_id(doc_id: str, trigger: Trigger) -> str:
+    digest = hashlib.sha1(f"{doc_id}|{trigger.start}|{trigger.subtype}".encode()).hexdigest()[:10]
+    return f"{doc_id}-{digest}" if doc_id else digest
+
+
+def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
+                   doc_date: dt.date | None = None) -> list[Event]:
+    """Every event the text reports, located where the text puts it."""
+    sentences = split_sentences(text)
+    by_sentence: list[list[Toponym]] = [[] for _ in sentences]
+    i = 0
+    for t in sorted(toponyms, key=lambda t: t.mention.start):
+        while i < len(sentences) - 1 and t.mention.start >= sentences[i].end:
+            i += 1
+        if sentences and sentences[i].start <= t.mention.start < sentences[i].end:
+            by_sentence[i].append(t)
+    events: list[Event] = []
+    for idx, sentence in enumerate(sentences):
+        here = by_sentence[idx]
+        actors = tuple(dict.fromkeys(t.place.name for t in here if is_actor(text, t)))
+        unknown = [Mention(sentence.start + m.start, sentence.start + m.end, m.text, form="unresolved")
+                   for m in unresolved_places(sentence.text, ())]
+        unknown = [m for m in unknown if not any(t.mention.start < m.end and m.start < t.mention.end for t in here)]
+        for trigger in find_triggers(sentence):
+            found, score = choose_place(text, trigger, here, all_toponyms=here, unresolved=unknown)
+            located_by = "sentence"
+            if found is None and idx > 0:
+                found, score = choose_place(text, trigger, by_sentence[idx - 1], all_toponyms=by_sentence[idx - 1])
+                located_by = "previous_sentence" if found else "unlocated"
+            elif found is None:
+                located_by = "unlocated"
+            place = found if isinstance(found, Toponym) else None
+            named = found if isinstance(found, Mention) else None
+            if named is not None:
+                located_by = "unresolved"
+            confidence = 0.45 + (0.15 if " " in trigger.text.strip() else 0.0)
+            confidence += {"sentence": 0.25, "previous_sentence": 0.1, "unresolved": 0.1, "unlocated": 0.0}[located_by]
+            confidence += 0.1 if score >= 2.5 else 0.0
+            events.append(Event(
+                id=_event_id(doc_id, trigger), subtype=trigger.subtype, status=status_of(trigger, sentence),
+                trigger=trigger.text, trigger_start=trigger.start, trigger_end=trigger.end,
+                sentence=sentence.text, sentence_start=sentence.start, sentence_end=sentence.end,
+                place=place, geo_precision=geo_precision(text, place) if place else None, actors=actors,
+                date=resolve_date(sentence.text, doc_date), confidence=min(confidence, 0.95),
+                located_by=located_by, unresolved_place=named))
+    return _drop_coarse_duplicates(events, sentences)
+
+
+def _drop_coarse_duplicates(events: list[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """ACLED codes an event once, at its most precise place: a same-type event nearby placed only on the
+    country that contains another's region or town, or on the same place again, is the same event."""
+    index = {s.start: i for i, s in enumerate(sentences)}
+    keep: list[Event] = []
+    for e in events:
+        if e.place is not None and any(
+                k.subtype == e.subtype and k.place is not None and k.place.place.id == e.place.place.id
+                and index[e.sentence_start] - index[k.sentence_start] <= 2 for k in keep):
+            continue  # the same event told again a sentence or two later
+        coarse = e.place is not None and e.place.place.kind == "country"
+        duplicate = coarse and any(
+            o is not e and o.subtype == e.subtype and o.place is not None
+            and o.place.place.kind in ("admin1", "admin2", "city") and o.place.place.country == e.place.place.country
+            and abs(index[o.sentence_start] - index[e.sentence_start]) <= 3
+            for o in events)
+        if not duplicate:
+            keep.append(e)
+    return keep
+
+
+def place_roles(text: str, toponyms: Sequence[Toponym], events: Sequence[Event]) -> dict[tuple[int, int], str]:
+    """Role of each toponym span: ``event`` (hosts an event), ``actor`` or ``mention``."""
+    located = {(e.place.mention.start, e.place.mention.end) for e in events if e.place}
+    roles = {}
+    for t in toponyms:
+        span = (t.mention.start, t.mention.end)
+        roles[span] = "event" if span in located else ("actor" if is_actor(text, t) else "mention")
+    return roles

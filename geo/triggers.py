@@ -1,0 +1,129 @@
+"""Trigger lexicon: the words that say what kind of event a sentence reports, per sub-type.
+
+Each pattern is a regular expression over the lower-cased sentence. The lexicon is general
+English news vocabulary for each taxonomy sub-type (ACLED and PLOVER codebooks), not phrases of any
+one article. Order matters only to break ties between sub-types that share a trigger span.
+"""
+
+from __future__ import annotations
+
+import re
+
+_W = r"[\w'’-]+"  # one word
+_GAP = rf"(?:\s+{_W}){{0,5}}?\s+"  # up to five words in between
+
+_RAW: dict[str, list[str]] = {
+    "strike.intercepted": [
+        rf"\b(?:intercept(?:ed|s|ing)?|shot\s+down|downed|repelled){_GAP}(?:[\w’'-]+\s+)?(?:drones?|missiles?|rockets?|uavs?)\b",
+        rf"\b(?:drones?|missiles?|rockets?|uavs?){_GAP}(?:were|was|been|being)\s+(?:intercepted|shot\s+down|downed|destroyed\s+in\s+the\s+air)",
+        r"\bair\s+defen[cs]es?\s+(?:intercepted|shot\s+down|downed|repelled|destroyed)",
+    ],
+    "strike.chemical": [r"\bchemical\s+(?:weapons?|attacks?|agents?)\b", r"\b(?:sarin|chlorine\s+gas|nerve\s+agent|mustard\s+gas|novichok)\b"],
+    "strike.suicide": [r"\bsuicide\s+(?:bomb(?:er|ers|ing|ings)?|attack(?:er|ers|s)?|vest|car\s+bomb(?:ing)?)\b", r"\bblew\s+(?:himself|herself|themselves)\s+up\b"],
+    "strike.drone": [
+        r"\bdrone\s+(?:strikes?|attacks?|raids?|hits?)\b",
+        rf"\b(?:drones?|uavs?){_GAP}(?:hit|hits|struck|strike|strikes|attacked|attack|targeted|slammed|crashed|exploded|damaged)\b",
+        r"\b(?:kamikaze|attack|suicide|long-range|explosive|exploding|unmanned)\s+drones?\b",
+    ],
+    "strike.air": [r"\bair\s*strikes?\b", r"\bairstrikes?\b", r"\bair\s+raids?\b", r"\bwarplanes?\b", r"\bfighter\s+jets?\s+(?:struck|bombed|hit|pounded)",
+                   r"\b(?:aerial\s+bombardment|bombing\s+raids?|barrel\s+bombs?)\b", r"\bbombed\b"],
+    "strike.missile_artillery": [
+        r"\bshell(?:ed|ing|s)?\b", r"\bartillery\b", r"\bmortars?\b", r"\bbarrage\b", r"\brocket\s+fire\b",
+        rf"\b(?:missiles?|rockets?){_GAP}(?:hit|hits|struck|slammed|landed|targeted|pounded|fired)\b",
+        r"\b(?:missile|rocket)\s+(?:strikes?|attacks?)\b", r"\b(?:fired|launched)\s+(?:[\w’'-]+\s+){0,3}(?:missiles?|rockets?)\b",
+        r"\bpounded\b", r"\bbombard(?:ed|ment|ing)\b",
+    ],
+    "strike.explosive": [r"\b(?:roadside|car|truck|parcel|pipe)\s+bombs?\b", r"\bimprovised\s+explosive", r"\bied\b", r"\blandmines?\b",
+                         r"\bgrenades?\b", r"\bbomb\s+(?:exploded|went\s+off|blast)\b", r"\b(?:a|an)\s+(?:explosion|blast)\b", r"\bexplosive\s+device\b"],
+    "civilians.sexual_violence": [r"\brap(?:e|ed|es|ing)\b", r"\bsexual\s+(?:violence|assault|abuse)\b"],
+    "civilians.abduction": [r"\babduct(?:ed|ion|ions|s)?\b", r"\bkidnap(?:ped|ping|pings|s)?\b", r"\btaken\s+hostage\b", r"\bforcibly\s+disappeared\b"],
+    "civilians.attack": [r"\bmassacre(?:d|s)?\b", r"\bopened\s+fire\s+on\b", r"\bgunmen\b", r"\bexecuted\b", r"\bmass\s+shooting\b",
+                         r"\bcivilians?\s+(?:were\s+|was\s+)?(?:killed|shot|attacked|wounded)\b", r"\b(?:killed|shot\s+dead|attacked)\s+(?:\d+\s+|several\s+|dozens\s+of\s+)?(?:civilians|villagers|worshippers|students|farmers)\b",
+                         r"\bstabb(?:ed|ing)\b", r"\bslaughtered\b"],
+    "combat.territory_taken": [r"\b(?:captured|recaptured|retook|retaken|liberated|overran|seized\s+control\s+of|took\s+(?:full\s+)?control\s+of|fell\s+to)\b",
+                               r"\b(?:gained|regained)\s+(?:control|ground)\b"],
+    "combat.clash": [r"\bclash(?:ed|es)?\b", r"\bfighting\b", r"\bgun\s*(?:fight|battle)s?\b", r"\bfirefights?\b", r"\bexchange\s+of\s+fire\b",
+                     r"\bambush(?:ed)?\b", r"\bfought\b", r"\bbattled?\b", r"\bcounter-?offensive\b", r"\bassault\s+on\b", r"\bskirmish(?:es)?\b"],
+    "military.intervention": [r"\bmilitary\s+intervention\b", r"\binvad(?:ed|ing|e)\b", r"\binvasion\b", r"\bincursion\b",
+                              r"\b(?:sent|send|sending)\s+(?:[\w’'-]+\s+){0,2}troops\s+(?:into|to)\b", r"\bintervened?\s+militarily\b"],
+    "military.base": [r"\b(?:military|air|naval|army)\s+(?:bases?|hubs?)\b", r"\bprotected\s+facilities\b", r"\bheadquarters\b",
+                      r"\b(?:establish|set\s+up|build|open)\w*\s+(?:[\w’'-]+\s+){0,2}(?:bases?|outposts?|garrisons?)\b"],
+    "military.deployment": [r"\bdeploy(?:ed|s|ing|ment|ments)?\b", r"\btroop\s+(?:build-?up|buildup|movements?|surge)\b", r"\bmass(?:ed|ing)\s+troops\b",
+                            r"\bmilitary\s+(?:exercises?|drills?|build-?up)\b", r"\bwar\s*games\b", r"\bmobili[sz](?:ed|ation|e)\b", r"\breinforcements\b",
+                            r"\bjoint\s+exercises?\b"],
+    "military.blockade": [r"\bblockade[sd]?\b", r"\bclosed\s+(?:the\s+)?(?:border|crossings?|airspace|strait)\b", r"\bno-fly\s+zone\b",
+                          r"\bcurfew\b", r"\bsiege\b", r"\bbesieged\b"],
+    "territory.transfer": [r"\bannexed\b", r"\bceded\b", r"\bhanded\s+over\s+(?:control|territory|the\s+region)\b", r"\btransfer\s+of\s+(?:territory|sovereignty)\b"],
+    "territory.claim": [r"\bsovereignty\b", r"\bterritorial\s+(?:claims?|disputes?|integrity)\b", r"\btake\s+(?:over|control\s+of)\b", r"\btakeover\b",
+                        r"\bannex(?:ation)?\b", r"\bclaims?\s+(?:to|over)\b", r"\b(?:buy|purchase|acquire)\s+(?:the\s+)?(?:island|territory)\b", r"\bdisputed\s+(?:territory|islands?|region|border)\b"],
+    "unrest.riot": [r"\briot(?:s|ed|ers|ing)?\b", r"\blooting\b", r"\bmob\b", r"\btorched\b", r"\bset\s+fire\s+to\b", r"\btear\s*gas\b",
+                    r"\bviolent\s+(?:protests?|demonstrations?)\b", r"\bclashed\s+with\s+police\b"],
+    "unrest.protest": [r"\bprotest(?:s|ed|ers|ing)?\b", r"\bdemonstrat(?:ors|ion|ions|ed)\b", r"\brall(?:y|ies|ied)\b", r"\bmarched\b",
+                       r"\btook\s+to\s+the\s+streets\b", r"\bsit-ins?\b", r"\bpicket(?:s|ed)?\b", r"\bwalkout\b", r"\bgeneral\s+strike\b"],
+    "coercion.sanction": [r"\bsanction(?:s|ed)?\b", r"\bembargo(?:es)?\b", r"\b(?:froze|freeze|freezing)\s+(?:[\w’'-]+\s+){0,2}assets\b",
+                          r"\bexpel(?:led|s)?\s+(?:[\w’'-]+\s+){0,3}(?:diplomats?|ambassador)\b", r"\brecall(?:ed|s)?\s+(?:its\s+)?ambassador\b",
+                          r"\btariffs?\b", r"\bexport\s+(?:ban|controls)\b", r"\bsevered\s+(?:diplomatic\s+)?ties\b"],
+    "coercion.arrest": [r"\barrest(?:ed|s|ing)?\b", r"\bdetain(?:ed|s|ing)?\b", r"\bdetention\b", r"\bin\s+custody\b", r"\bjailed\b",
+                        r"\bimprisoned\b", r"\bsentenced\b", r"\bcharged\s+with\b", r"\brounded\s+up\b"],
+    "coercion.destruction": [r"\bdemolish(?:ed|ing|es)?\b", r"\bdemolitions?\b", r"\bbulldoz(?:ed|ing|ers?)\b", r"\blooted\b", r"\bvandali[sz]ed\b",
+                             r"\b(?:burned|burnt|razed)\s+(?:down\s+)?(?:[\w’'-]+\s+){0,2}(?:homes|houses|villages?|shops|churches|mosques)\b",
+                             r"\bdestroyed\s+(?:[\w’'-]+\s+){0,2}(?:homes|houses|property|buildings|crops)\b"],
+    "support.military_aid": [r"\bsecurity\s+guarantees?\b", r"\bmilitary\s+(?:aid|assistance|support|equipment)\b",
+                             r"\b(?:weapons|arms)\s+(?:deliveries|supplies|shipments?|package|transfers?|sales)\b",
+                             r"\b(?:provide|supply|send|deliver|pledged?|promised?)\w*\s+(?:[\w’'-]+\s+){0,6}(?:weapons|equipment|training|air\s+defen[cs]es?|tanks|ammunition|munitions)\b",
+                             r"\baid\s+package\b", r"\barmament\b"],
+    "support.cooperation": [r"\bcooperation\s+(?:agreement|deal)\b", r"\bhumanitarian\s+(?:aid|assistance|convoys?)\b", r"\baid\s+convoys?\b",
+                            r"\bloans?\b", r"\binvest(?:ment|ed)?\b", r"\bjoint\s+(?:venture|project|patrols?)\b", r"\btrade\s+(?:deal|pact|agreement)\b",
+                            r"\bfood\s+aid\b", r"\bdonated\b", r"\breconstruction\b"],
+    "diplomacy.agreement": [r"\bceasefire\s+(?:deal|agreement)\b", r"\b(?:signed|sign|signing)\b", r"\bagreed\s+(?:to|on)\b", r"\bagreements?\b",
+                            r"\btreaty\b", r"\btruce\b", r"\baccords?\b", r"\bpeace\s+(?:deal|plan|pact)\b", r"\bstruck\s+a\s+deal\b", r"\breached\s+a\s+deal\b",
+                            r"\bmemorandum\b", r"\bendorsed\b", r"\bprisoner\s+(?:swap|exchange)\b"],
+    "diplomacy.summit": [r"\bsummits?\b", r"\btalks\b", r"\bmet\s+(?:with\b)?", r"\bmeetings?\b", r"\bvisit(?:ed|s)?\b", r"\bconference\b",
+                         r"\bnegotiations?\b", r"\bspoke\s+by\s+phone\b", r"\bphone\s+call\b", r"\bhosted\b", r"\bdelegations?\b", r"\bconsultations\b"],
+    "diplomacy.demand": [r"\bcall(?:ed|s|ing)?\s+(?:on|for)\b", r"\burg(?:ed|es|ing)\b", r"\bdemand(?:ed|s|ing)?\b", r"\bappeal(?:ed|s)?\b",
+                         r"\bultimatum\b", r"\bpressed\b"],
+    "diplomacy.condemnation": [r"\bcondemn(?:ed|s|ing|ation)?\b", r"\bdenounc(?:ed|es|ing)\b", r"\baccus(?:ed|es|ing)\b", r"\bcriticis(?:ed|es)\b",
+                               r"\bcriticiz(?:ed|es)\b", r"\bblamed\b", r"\bdeplored\b", r"\boutrage\b"],
+    "diplomacy.rejection": [r"\breject(?:ed|s|ing)?\b", r"\brefus(?:ed|es|ing)\b", r"\bruled\s+out\b", r"\bdismissed\b", r"\bvetoed\b", r"\bdeclined\b"],
+}
+
+# Modality cues, searched in the words before a trigger; the nearest one decides.
+CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("denied", re.compile(r"\b(?:denied|denies|deny|not|no|never|n't|without|rejected\s+reports|ruled\s+out|refused)\b")),
+    ("threatened", re.compile(r"\b(?:threat\w*|warn(?:ed|s|ing)?|vow(?:ed|s)?|call(?:ed|s)?\s+for|calls?\s+for|wants?\s+to|"
+                              r"demand(?:ed|s)?|ultimatum|suggestions?\s+of|push(?:ed|ing)?\s+for)\b")),
+    ("planned", re.compile(r"\b(?:will|would|shall|'ll|plans?\s+to|planned|planning\s+to|if|unless|to\s+be\s+held|scheduled|set\s+to|intends?|"
+                           r"expected\s+to|upcoming|propos(?:ed|al|es)|envisag(?:e|es|ed)|could|may|might|aims?\s+to|"
+                           r"prepar(?:ing|es|ed)\s+to|ready\s+to|agreed\s+to|pledg(?:ed|es)|promis(?:ed|es)|"
+                           r"in\s+the\s+event\s+of|after\s+any|once|next\s+(?:week|month|year)|to\s+continue|must)\b")),
+]
+CLAUSE_START = re.compile(r"[,;:()\u2014\u2013]\s|\s[-\u2014\u2013]\s|\b(?:but|after|because|although|though|while|"
+                           r"whereas|since|as|which|who|that|before|when|where)\b")
+DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected\s+(?:reports|claims)|dismissed\s+(?:reports|claims))\b")
+CLAIMED = re.compile(r"\b(?:claimed|claims|alleged(?:ly)?|reportedly|purportedly|unverified|unconfirmed|said\s+it\s+had)\b")
+
+TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
+    (code, re.compile(p)) for code, patterns in _RAW.items() for p in patterns
+]
+
+# When both are in one sentence, the first reading explains the second ("drones hit ... triggering
+# explosions" is one drone strike; "shot down drones" is not also a drone strike).
+SUBSUMES: dict[str, frozenset[str]] = {
+    "strike.intercepted": frozenset({"strike.drone", "strike.missile_artillery", "strike.air"}),
+    "strike.drone": frozenset({"strike.explosive", "strike.missile_artillery", "strike.air", "combat.clash"}),
+    "strike.air": frozenset({"strike.explosive", "strike.missile_artillery", "combat.clash"}),
+    "strike.suicide": frozenset({"strike.explosive", "civilians.attack"}),
+    "strike.chemical": frozenset({"strike.air", "strike.missile_artillery", "civilians.attack"}),
+    "strike.missile_artillery": frozenset({"strike.explosive", "combat.clash"}),
+    "unrest.riot": frozenset({"unrest.protest", "combat.clash", "coercion.destruction"}),
+    "combat.territory_taken": frozenset({"combat.clash", "territory.claim"}),
+    "territory.claim": frozenset({"diplomacy.demand"}),
+    "territory.transfer": frozenset({"territory.claim"}),
+    "diplomacy.agreement": frozenset({"diplomacy.summit"}),
+    "military.base": frozenset({"military.deployment"}),
+    "civilians.abduction": frozenset({"coercion.arrest"}),
+    "civilians.sexual_violence": frozenset({"civilians.attack"}),
+    "military.intervention": frozenset({"military.deployment", "combat.clash"}),
+    "coercion.sanction": frozenset({"diplomacy.condemnation"}),
+    "support.military_aid": frozenset({"support.cooperation", "military.deployment"}),
+}

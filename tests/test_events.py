@@ -1,0 +1,157 @@
+"""Events: typing, status, places and actors, on the sample article and on small sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from geo.events import find_triggers, resolve_date, status_of
+from geo.pipeline import Geoparser
+from geo.sentences import Sentence, split_sentences
+from geo.taxonomy import CATEGORIES, STATUSES, SUBTYPES
+
+
+def _events(parser: Geoparser, text: str, **kw):
+    return parser.events(text, **kw)[1]
+
+
+@pytest.fixture(scope="module")
+def sample_events(parser: Geoparser, sample_text: str):
+    return _events(parser, sample_text, doc_id="sample", doc_date=dt.date(2026, 1, 6))
+
+
+def _where(events, subtype):
+    return [e for e in events if e.subtype == subtype and e.place is not None]
+
+
+def test_taxonomy_is_complete() -> None:
+    assert len(SUBTYPES) == 31 and len(CATEGORIES) == 10
+    for s in SUBTYPES.values():
+        assert s.category in CATEGORIES and s.label and s.icon and s.plover and s.acled_event_type
+    assert len({c.colour for c in CATEGORIES.values()}) == len(CATEGORIES)
+
+
+@pytest.mark.parametrize(
+    ("subtype", "place", "status"),
+    [
+        ("diplomacy.summit", "Paris", "occurred"),
+        ("strike.drone", "Kostroma", "occurred"),
+        ("strike.drone", "Lipetsk", "occurred"),
+        ("territory.claim", "Greenland", "threatened"),
+        ("military.intervention", "Venezuela", "occurred"),
+        ("military.base", "Ukraine", "planned"),
+    ],
+)
+def test_sample_article_events(sample_events, subtype: str, place: str, status: str) -> None:
+    hits = [e for e in _where(sample_events, subtype) if e.place.place.name.startswith(place)]
+    assert hits, f"no {subtype} at {place}"
+    assert any(e.status == status for e in hits)
+
+
+def test_sample_drone_strikes_are_in_the_regions_not_russia(sample_events) -> None:
+    drones = _where(sample_events, "strike.drone")
+    assert {e.place.place.kind for e in drones} == {"admin1"}
+    assert all(e.geo_precision == 3 for e in drones)
+
+
+def test_sample_planned_military_aid_in_ukraine(sample_events) -> None:
+    aid = [e for e in _where(sample_events, "support.military_aid") if e.place.place.country == "UA"]
+    assert aid and all(e.status == "planned" for e in aid)
+
+
+def test_no_event_on_an_actor_mention(parser: Geoparser, sample_text: str, sample_events) -> None:
+    from geo.events import is_actor
+
+    for e in sample_events:
+        if e.place is not None:
+            assert not is_actor(sample_text, e.place)
+
+
+@pytest.mark.parametrize(
+    ("text", "subtype", "status"),
+    [
+        ("Leaders will meet at a summit in Geneva next week.", "diplomacy.summit", "planned"),
+        ("Leaders met at a summit in Geneva on Monday.", "diplomacy.summit", "occurred"),
+        ("Russian drones were shot down over Kyiv overnight.", "strike.intercepted", "intercepted"),
+        ("Air defences intercepted missiles fired at Odesa.", "strike.intercepted", "intercepted"),
+        ("The ministry denied that troops had shelled Donetsk.", "strike.missile_artillery", "denied"),
+        ("The army did not shell Donetsk, officials said.", "strike.missile_artillery", "denied"),
+        ("The president threatened to impose sanctions on Iran.", "coercion.sanction", "threatened"),
+        ("Rebels claimed they captured Goma on Sunday.", "combat.territory_taken", "claimed"),
+        ("Thousands of protesters marched through Tbilisi.", "unrest.protest", "occurred"),
+    ],
+)
+def test_type_and_status(parser: Geoparser, text: str, subtype: str, status: str) -> None:
+    events = [e for e in _events(parser, text) if e.subtype == subtype]
+    assert events, f"{subtype} not found in {text!r}"
+    assert events[0].status == status
+
+
+def test_two_events_in_one_sentence(parser: Geoparser) -> None:
+    events = _events(parser, "Police arrested 40 people after protesters torched cars in Nantes.")
+    assert {"coercion.arrest", "unrest.riot"} <= {e.subtype for e in events}
+
+
+def test_event_without_place_is_kept_and_flagged(parser: Geoparser) -> None:
+    events = _events(parser, "The two sides signed a ceasefire agreement.")
+    assert events and all(e.place is None and e.located_by == "unlocated" for e in events)
+    assert events[0].to_dict()["unlocated"] is True
+
+
+def test_unknown_place_name_is_kept_as_unresolved(parser: Geoparser) -> None:
+    events = _events(parser, "Mortar shells fell on homes in Qwzxyabad on Friday.")
+    shell = [e for e in events if e.subtype == "strike.missile_artillery"]
+    assert shell and shell[0].place is None and shell[0].located_by == "unresolved"
+    assert shell[0].unresolved_place.text == "Qwzxyabad"
+
+
+def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
+    events = _events(parser, "Ukraine's Security Service said its drones hit an oil depot in Russia's Lipetsk region.")
+    strike = [e for e in events if e.subtype == "strike.drone"][0]
+    assert strike.place.place.name == "Lipetsk" and "Ukraine" in strike.actors
+
+
+def test_previous_sentence_gives_the_place(parser: Geoparser) -> None:
+    events = _events(parser, "Fighting raged around Bakhmut. Artillery pounded the town all night.")
+    shell = [e for e in events if e.subtype == "strike.missile_artillery"][0]
+    assert shell.place.place.name == "Bakhmut" and shell.located_by == "previous_sentence"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "doc_date", "expected"),
+    [
+        ("The strike happened on Tuesday.", dt.date(2026, 1, 8), "2026-01-06"),
+        ("Talks were held yesterday.", dt.date(2026, 1, 8), "2026-01-07"),
+        ("Talks were held on March 7.", dt.date(2026, 4, 1), "2026-03-07"),
+        ("The summit opened on 2025-11-03.", None, "2025-11-03"),
+        ("The strike happened on Tuesday.", None, None),
+    ],
+)
+def test_dates(sentence: str, doc_date, expected) -> None:
+    assert resolve_date(sentence, doc_date) == expected
+
+
+def test_statuses_are_from_the_taxonomy(sample_events) -> None:
+    assert all(e.status in STATUSES for e in sample_events)
+    assert all(0 < e.confidence < 1 for e in sample_events)
+
+
+def test_each_event_records_its_evidence(sample_text: str, sample_events) -> None:
+    for e in sample_events:
+        assert sample_text[e.trigger_start:e.trigger_end] == e.trigger
+        assert sample_text[e.sentence_start:e.sentence_end] == e.sentence
+        assert e.sentence_start <= e.trigger_start < e.trigger_end <= e.sentence_end
+
+
+def test_triggers_and_status_helpers() -> None:
+    s = Sentence(0, 40, "Drones hit a depot and caused a blast.")
+    assert [t.subtype for t in find_triggers(s)] == ["strike.drone"]  # the blast is the drones' doing
+    t = find_triggers(s)[0]
+    assert status_of(t, s) == "occurred"
+
+
+def test_sentence_splitting_keeps_abbreviations() -> None:
+    text = "U.S. Gen. Smith met Mr. Jones in Paris. Talks ended.\n\nNew headline"
+    assert [s.text for s in split_sentences(text)] == ["U.S. Gen. Smith met Mr. Jones in Paris.", "Talks ended.",
+                                                       "New headline"]
