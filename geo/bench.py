@@ -50,6 +50,8 @@ def run_bench(eval_dir: Path, corpus: str = "lgl") -> None:
         runs.append((wall, peak))
     wall = min(w for w, _ in runs)
     peak = max(p for _, p in runs)
+    with_events = min(_child(["-m", "geo.cli", "events", "--input", str(path), "--output", os.devnull])[0]
+                      for _ in range(3))
     print(f"newsmap bench ({corpus}: {docs} documents, {mb:.2f} MB of JSONL; one core, best of 3)")
     print(f"  gazetteer load (open + automaton): {min(loads) * 1000:.0f} ms (best of 3, "
           f"worst {max(loads) * 1000:.0f} ms)")
@@ -57,3 +59,5 @@ def run_bench(eval_dir: Path, corpus: str = "lgl") -> None:
     print(f"  documents per second:              {docs / wall:.0f}")
     print(f"  MB of text per second:             {mb / wall:.2f}")
     print(f"  peak memory (max RSS):             {peak} MB")
+    print(f"  events --input (geoparse + events): {with_events:.2f} s, {docs / with_events:.0f} documents/s, "
+          f"events add {100 * (with_events - wall) / wall:.0f}% to geoparse")

@@ -8,6 +8,7 @@ event keeps the trigger words and the sentence as evidence.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -16,10 +17,12 @@ from dataclasses import dataclass
 
 from geo.models import Event, Mention, Toponym
 from geo.sentences import Sentence, split_sentences
-from geo.triggers import CLAIMED, CLAUSE_START, CUES, DENIAL, SUBSUMES, TRIGGERS
+from geo.textutil import fold
+from geo.triggers import ANCHORS, CLAIMED, CLAUSE_START, CUES, DENIAL, SUBSUMES, TRIGGERS
 
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
+_WORDS = re.compile(r"[a-z]+")
 _LOCATIVE = {"in": 3.0, "at": 3.0, "near": 2.5, "on": 2.0, "over": 2.0, "outside": 2.5, "inside": 2.5, "into": 2.5,
              "across": 2.0, "around": 2.0, "throughout": 2.0, "toward": 1.5, "towards": 1.5, "of": 1.2, "to": 1.0,
              "against": 1.0, "from": -2.0, "with": -1.0, "by": -1.0}
@@ -53,13 +56,27 @@ class Trigger:
 
 def find_triggers(sentence: Sentence) -> list[Trigger]:
     """One trigger per sub-type (its first occurrence), minus readings another one explains."""
-    low = sentence.text.lower()
+    return _select(_scan(fold(sentence.text), sentence.text, sentence.start))
+
+
+def _scan(low: str, original: str, offset: int) -> list[Trigger]:
+    """Every trigger match in a lower-cased text that starts on a word boundary."""
+    prefixes = {w[:k] for w in set(_WORDS.findall(low)) for k in range(2, len(w) + 1)}
+    out = []
+    for (code, pattern), anchors in zip(TRIGGERS, ANCHORS, strict=True):
+        if anchors is not None and not any(a in prefixes for a in anchors):
+            continue  # none of the words this pattern starts with occurs in the text
+        for m in pattern.finditer(low):
+            if m.start() == 0 or not low[m.start() - 1].isalnum():
+                out.append(Trigger(code, offset + m.start(), offset + m.end(), original[m.start():m.end()]))
+    return out
+
+
+def _select(hits: Sequence[Trigger]) -> list[Trigger]:
     first: dict[str, Trigger] = {}
-    for code, pattern in TRIGGERS:
-        m = pattern.search(low)
-        if m and (code not in first or sentence.start + m.start() < first[code].start):
-            first[code] = Trigger(code, sentence.start + m.start(), sentence.start + m.end(),
-                                  sentence.text[m.start():m.end()])
+    for t in hits:
+        if t.subtype not in first or t.start < first[t.subtype].start:
+            first[t.subtype] = t
     for code in list(first):
         for weaker in SUBSUMES.get(code, ()):
             first.pop(weaker, None)
@@ -239,14 +256,23 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             i += 1
         if sentences and sentences[i].start <= t.mention.start < sentences[i].end:
             by_sentence[i].append(t)
+    # One scan of the whole text per pattern, then each match goes to its sentence.
+    hits: list[list[Trigger]] = [[] for _ in sentences]
+    starts = [s.start for s in sentences]
+    for t in _scan(fold(text), text, 0):
+        k = bisect.bisect_right(starts, t.start) - 1
+        if k >= 0 and t.end <= sentences[k].end:
+            hits[k].append(t)
     events: list[Event] = []
     for idx, sentence in enumerate(sentences):
+        if not hits[idx]:
+            continue
         here = by_sentence[idx]
         actors = tuple(dict.fromkeys(t.place.name for t in here if is_actor(text, t)))
         unknown = [Mention(sentence.start + m.start, sentence.start + m.end, m.text, form="unresolved")
                    for m in unresolved_places(sentence.text, ())]
         unknown = [m for m in unknown if not any(t.mention.start < m.end and m.start < t.mention.end for t in here)]
-        for trigger in find_triggers(sentence):
+        for trigger in _select(hits[idx]):
             found, score = choose_place(text, trigger, here, all_toponyms=here, unresolved=unknown)
             located_by = "sentence"
             if found is None and idx > 0:

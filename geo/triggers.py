@@ -103,8 +103,49 @@ DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected\s+(?:reports|claims)|dism
 CLAIMED = re.compile(r"\b(?:claimed|claims|alleged(?:ly)?|reportedly|purportedly|unverified|unconfirmed|said\s+it\s+had)\b")
 
 TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
-    (code, re.compile(p)) for code, patterns in _RAW.items() for p in patterns
+    # The leading word boundary is checked by the caller: without it the regex engine can skip ahead
+    # to the pattern's first literal, which makes scanning a document about ten times faster.
+    (code, re.compile(p.removeprefix(r"\b"))) for code, patterns in _RAW.items() for p in patterns
 ]
+
+
+
+def _first_words(pattern: str) -> tuple[str, ...] | None:
+    """Stems one of which every match starts with ("missiles?" -> "missile"), or None if unknown.
+
+    Lets a scan skip patterns whose first word the text does not contain at all.
+    """
+    body = pattern.removeprefix(r"\b")
+    if body.startswith("(?:"):
+        depth, end = 0, None
+        for i, ch in enumerate(body):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0:
+                end = i
+                break
+        if end is None:
+            return None
+        alternatives = body[3:end].split("|")
+        if any("(" in a for a in alternatives):
+            return None
+    else:
+        alternatives = [body]
+    stems = []
+    for alt in alternatives:
+        m = re.match(r"[a-z]+", alt)
+        if not m:
+            return None
+        stem = m.group(0)
+        if alt[len(stem):len(stem) + 1] in ("?", "*"):
+            stem = stem[:-1]
+        if len(stem) < 2:
+            return None
+        stems.append(stem)
+    return tuple(stems)
+
+
+ANCHORS: list[tuple[str, ...] | None] = [_first_words(p) for patterns in _RAW.values() for p in patterns]
 
 # When both are in one sentence, the first reading explains the second ("drones hit ... triggering
 # explosions" is one drone strike; "shot down drones" is not also a drone strike).
