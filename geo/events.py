@@ -132,11 +132,12 @@ def is_actor(text: str, t: Toponym) -> bool:
 
 def _is_container(text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:
     """ "Russia" in "Russia's Kostroma region": it only says where the next place is."""
-    after = text[t.mention.end:t.mention.end + 4]
-    if not re.match(r"^['’]s\s", after):
-        return False
-    nxt = t.mention.end + 3
-    return any(o.mention.start in (nxt, nxt + 1) for o in toponyms)
+    after = text[t.mention.end:t.mention.end + 40]
+    if re.match(r"^['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]", after):
+        return True  # "Mogadishu's Yaqshid district", "Russia's Kostroma region"
+    before = text[max(0, t.mention.start - 40):t.mention.start]
+    # "Paloch County of Western Lakes State", "a town near Iraq's Baquba": Y only situates X
+    return bool(re.search(r"[A-Z][\w'’-]*\s+(?:" + _SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$", before, re.I))
 
 
 _NEEDS_LOCATIVE = ("diplomacy.", "support.")
@@ -145,29 +146,49 @@ _SPECIFIC = {"unresolved": 0.6, "city": 1.0, "admin2": 0.9, "feature": 0.7, "adm
              "continent": -1.0}
 
 
-_UNKNOWN = re.compile(r"\b(?:in|at|near|outside|inside|into|across|around|throughout)\s+(?:the\s+)?"
-                      r"((?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|al|el|ad|as|de|du|la|of|bin))*)")
+_NAME = r"((?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|al|el|ad|as|de|du|la|bin))*)"
+_SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
+               r"localities|hamlet|settlement|sector|municipality|township|quarter|governorate|state)")
+_UNKNOWN = [
+    # "in Jobar", "near the Tal Hamad"
+    (re.compile(r"\b(?:in|at|near|outside|inside|into|across|around|throughout)\s+(?:the\s+)?" + _NAME), 0.6),
+    # "the town of Mahardah", "the neighborhood of Dobrinja": a named settlement, as precise as a town
+    (re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?" + _NAME), 1.4),
+    # "Mogadishu's Yaqshid district", "Paloch County"
+    (re.compile(r"['’]s\s+" + _NAME + r"(?=\s+" + _SETTLEMENT + r"\b)"), 1.4),
+]
 _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
                                r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b")
 
 
 def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
-    """Capitalised names after "in", "at", "near" ... that the gazetteer does not know ("in Jobar").
+    """Capitalised names the gazetteer does not know, in phrases that make them places.
 
-    They cannot go on a map, but an event placed there is better flagged with the name the text
-    gives than moved to a place the text did not mean.
+    "in Jobar", "the town of Mahardah", "Mogadishu's Yaqshid district": they cannot go on a map,
+    but an event placed there is better flagged with the name the text gives than moved to a
+    place the text did not mean. The form records how precise the phrase says the place is.
     """
     taken = [(t.mention.start, t.mention.end) for t in toponyms]
-    out = []
-    for m in _UNKNOWN.finditer(text):
-        start, end = m.span(1)
-        name = m.group(1).rstrip("'’")
-        end = start + len(name)
-        if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken):
-            continue
-        out.append(Mention(start, end, name, form="unresolved"))
-    return out
+    found: dict[tuple[int, int], Mention] = {}
+    for pattern, _ in _UNKNOWN:
+        for m in pattern.finditer(text):
+            start = m.start(1)
+            name = m.group(1).rstrip("'’")
+            end = start + len(name)
+            if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken):
+                continue
+            found[(start, end)] = Mention(start, end, name, form="unresolved")
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+def _named_precision(text: str, m: Mention) -> float:
+    """How specific an unresolved name is, from the phrase around it."""
+    before, after = text[max(0, m.start - 30):m.start], text[m.end:m.end + 20]
+    if re.search(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$", before) or \
+            re.match(r"^\s+" + _SETTLEMENT + r"\b", after):
+        return 1.4
+    return 0.6
 
 
 def _candidate_score(text: str, trigger: Trigger, start: int, end: int, kind: str) -> float | None:
@@ -196,6 +217,8 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym], *, al
             best = (score, t)
     for m in unresolved:
         score = _candidate_score(text, trigger, m.start, m.end, "unresolved")
+        if score is not None:
+            score += _named_precision(text, m) - _SPECIFIC["unresolved"]
         if score is not None and (best is None or score > best[0]):
             best = (score, m)
     return (best[1], best[0]) if best else (None, float("-inf"))
