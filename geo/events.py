@@ -324,20 +324,27 @@ def _drop_coarse_duplicates(events: list[Event], sentences: Sequence[Sentence]) 
     """ACLED codes an event once, at its most precise place: a same-type event nearby placed only on the
     country that contains another's region or town, or on the same place again, is the same event."""
     index = {s.start: i for i, s in enumerate(sentences)}
-    keep: list[Event] = []
+    near: dict[int, list[Event]] = {}  # events by sentence index, to look only a few sentences around
     for e in events:
+        near.setdefault(index[e.sentence_start], []).append(e)
+
+    def around(i: int, width: int) -> list[Event]:
+        return [o for k in range(i - width, i + width + 1) for o in near.get(k, ())]
+
+    keep: list[Event] = []
+    kept_near: dict[int, list[Event]] = {}
+    for e in events:
+        i = index[e.sentence_start]
         if e.place is not None and any(
                 k.subtype == e.subtype and k.place is not None and k.place.place.id == e.place.place.id
-                and index[e.sentence_start] - index[k.sentence_start] <= 2 for k in keep):
+                for j in range(i - 2, i + 1) for k in kept_near.get(j, ())):
             continue  # the same event told again a sentence or two later
-        coarse = e.place is not None and e.place.place.kind == "country"
-        duplicate = coarse and any(
-            o is not e and o.subtype == e.subtype and o.place is not None
-            and o.place.place.kind in ("admin1", "admin2", "city") and o.place.place.country == e.place.place.country
-            and abs(index[o.sentence_start] - index[e.sentence_start]) <= 3
-            for o in events)
-        if not duplicate:
-            keep.append(e)
+        if e.place is not None and e.place.place.kind == "country" and any(
+                o.subtype == e.subtype and o.place is not None and o.place.place.country == e.place.place.country
+                and o.place.place.kind in ("admin1", "admin2", "city") for o in around(i, 3)):
+            continue
+        keep.append(e)
+        kept_near.setdefault(i, []).append(e)
     return keep
 
 

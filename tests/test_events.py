@@ -155,3 +155,11 @@ def test_sentence_splitting_keeps_abbreviations() -> None:
     text = "U.S. Gen. Smith met Mr. Jones in Paris. Talks ended.\n\nNew headline"
     assert [s.text for s in split_sentences(text)] == ["U.S. Gen. Smith met Mr. Jones in Paris.", "Talks ended.",
                                                        "New headline"]
+
+
+def test_events_on_a_huge_text_finish_and_scale(parser: Geoparser) -> None:
+    """Long archives must not be quadratic: 10x the text, 10x the events."""
+    chunk = "Drones hit an oil depot in the Lipetsk region. Leaders met in Paris on Tuesday. " * 500
+    small = _events(parser, chunk)
+    big = _events(parser, chunk * 10)
+    assert len(small) > 0 and len(big) == 10 * len(small)
