@@ -148,7 +148,7 @@ class Recognizer:
         if surface.isupper() and letters >= 2:
             if sentence_start and _DATELINE_AFTER.match(after):
                 return True
-            if "." not in surface and letters <= 2 and key not in ("us", "uk"):
+            if "." not in surface and letters <= 2 and key not in ("us", "uk", "eu"):
                 return False  # two-letter codes are too ambiguous in running text
             if not self._shouting(text, m.start) and not any(form == "abbr" for _, form in entries):
                 return False  # an acronym is a place only when the gazetteer spells it so
