@@ -325,17 +325,21 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
 
 def add_curated(b: Builder) -> None:
     """Macro-regions and physical features, then English exonyms and abbreviations."""
+    features: dict[str, int] = {}
     for row in _rows(DATA / "features.tsv"):
         gid = int(row["geonameid"]) if row.get("geonameid") else None
         pid = b.add_place(name=row["name"], kind="feature", lat=float(row["lat"]), lon=float(row["lon"]),
                           country=row.get("country") or "", geonameid=gid)
         b.add_name(pid, row["name"])
+        features[row["name"]] = pid
         for alt in filter(None, (row.get("alt") or "").split("|")):
             b.add_name(pid, alt, form="alt", lang="en")
     for row in _rows(DATA / "aliases.tsv"):
         target = row["target"]
         if target.startswith("country:"):
             pid = b.by_country.get(target.split(":", 1)[1])
+        elif target.startswith("feature:"):
+            pid = features.get(target.split(":", 1)[1])
         elif target.startswith("admin1:"):
             pid = b.by_admin1_name.get(tuple(target.split(":")[1:3]))
         else:

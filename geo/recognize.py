@@ -136,7 +136,7 @@ class Recognizer:
             return False  # "Paris Hilton", "Florence Nightingale": a given name followed by a surname
         if single and small and (key in surnames or _SPEECH.match(after)):
             return False  # "Steele said", or "Steele" after "Michael Steele" earlier in the text
-        if single and not big and key in self.common:
+        if single and not big and key in self.common and not surface.isupper():
             # An ordinary English word ("Reading", "Mobile", "Nice") needs a locative cue.
             return not sentence_start and (prev_low in LOCATIVE or bool(re.match(r"^,\s+[A-Z]", after)))
         return True
