@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from geo.models import Event, Mention, Toponym
 from geo.sentences import Sentence, split_sentences
 from geo.textutil import fold
-from geo.triggers import ANCHORS, CLAIMED, CLAUSE_START, CUES, DENIAL, SUBSUMES, TRIGGERS
+from geo.triggers import ANCHOR_AUTOMATON, ANCHORS, CLAIMED, CLAUSE_START, CUES, DENIAL, SUBSUMES, TRIGGERS
 
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
-_WORDS = re.compile(r"[a-z]+")
 _LOCATIVE = {"in": 3.0, "at": 3.0, "near": 2.5, "on": 2.0, "over": 2.0, "outside": 2.5, "inside": 2.5, "into": 2.5,
              "across": 2.0, "around": 2.0, "throughout": 2.0, "toward": 1.5, "towards": 1.5, "of": 1.2, "to": 1.0,
              "against": 1.0, "from": -2.0, "with": -1.0, "by": -1.0}
@@ -61,10 +60,11 @@ def find_triggers(sentence: Sentence) -> list[Trigger]:
 
 def _scan(low: str, original: str, offset: int) -> list[Trigger]:
     """Every trigger match in a lower-cased text that starts on a word boundary."""
-    prefixes = {w[:k] for w in set(_WORDS.findall(low)) for k in range(2, len(w) + 1)}
+    present = {stem for end, stem in ANCHOR_AUTOMATON.iter(low)
+               if end + 1 == len(stem) or not low[end - len(stem)].isalnum()}
     out = []
     for (code, pattern), anchors in zip(TRIGGERS, ANCHORS, strict=True):
-        if anchors is not None and not any(a in prefixes for a in anchors):
+        if anchors is not None and present.isdisjoint(anchors):
             continue  # none of the words this pattern starts with occurs in the text
         for m in pattern.finditer(low):
             if m.start() == 0 or not low[m.start() - 1].isalnum():

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from geo.errors import InputError
-from geo.events import extract_events
 from geo.gazetteer import Gazetteer, get_gazetteer
 from geo.models import Event, Mention, Toponym
 from geo.recognize import Recognizer
@@ -36,6 +35,8 @@ class Geoparser:
     def events(self, text: str, *, doc_id: str = "", doc_date: dt.date | None = None
                ) -> tuple[list[Toponym], list[Event]]:
         """Places and the events located at them (dates relative to ``doc_date`` when given)."""
+        from geo.events import extract_events  # compiles the trigger lexicon: only when events are asked for
+
         toponyms = self.geoparse(text)
         return toponyms, extract_events(text, toponyms, doc_id=doc_id, doc_date=doc_date)
 

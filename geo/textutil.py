@@ -45,6 +45,9 @@ def fold(text: str) -> str:
     folded = text.translate(_TABLE)
     if folded.isascii():
         return folded
+    low = folded.lower()  # quotes, dashes, other scripts: lower-casing alone keeps the length
+    if len(low) == len(folded):
+        return low
     # Other scripts: per character, keeping the length (a lower-case form may be longer).
     return "".join(_fold_char(c) for c in folded)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 _W = r"[\w'’-]+"  # one word
 _GAP = rf"(?:\s+{_W}){{0,5}}?\s+"  # up to five words in between
 
@@ -146,6 +148,18 @@ def _first_words(pattern: str) -> tuple[str, ...] | None:
 
 
 ANCHORS: list[tuple[str, ...] | None] = [_first_words(p) for patterns in _RAW.values() for p in patterns]
+
+
+def _anchor_automaton() -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for stems in ANCHORS:
+        for stem in stems or ():
+            automaton.add_word(stem, stem)
+    automaton.make_automaton()
+    return automaton
+
+
+ANCHOR_AUTOMATON = _anchor_automaton()
 
 # When both are in one sentence, the first reading explains the second ("drones hit ... triggering
 # explosions" is one drone strike; "shot down drones" is not also a drone strike).
