@@ -25,6 +25,13 @@ MAX_KM = 20039.0
 CORPORA = ("lgl", "trnews", "geovirus", "wiktor")
 
 
+def prf(right: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts; 0 where a denominator is 0."""
+    p = right / predicted if predicted else 0.0
+    r = right / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 @dataclass
 class Scores:
     """Counts accumulated over a corpus; figures derived on demand."""
@@ -36,16 +43,15 @@ class Scores:
 
     @property
     def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
+        return prf(self.matched, self.predicted, self.gold)[0]
 
     @property
     def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
+        return prf(self.matched, self.predicted, self.gold)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return prf(self.matched, self.predicted, self.gold)[2]
 
     def acc(self, km: float = 161.0) -> float:
         return sum(e <= km for e in self.errors_km) / len(self.errors_km) if self.errors_km else 0.0

@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.evaluate import read_jsonl
+from geo.evaluate import prf, read_jsonl
 from geo.events import Trigger, choose_place, extract_events, find_triggers, unresolved_places
 from geo.models import Toponym
 from geo.pipeline import Geoparser
@@ -36,16 +36,15 @@ class LinkScores:
 
     @property
     def precision(self) -> float:
-        return self.correct / self.predicted if self.predicted else 0.0
+        return prf(self.correct, self.predicted, self.with_gold)[0]
 
     @property
     def recall(self) -> float:
-        return self.correct / self.with_gold if self.with_gold else 0.0
+        return prf(self.correct, self.predicted, self.with_gold)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return prf(self.correct, self.predicted, self.with_gold)[2]
 
 
 def evaluate_links(parser: Geoparser, path: Path, *, limit: int | None = None) -> LinkScores:
@@ -80,9 +79,7 @@ class TypingScores:
         f1s = []
         for label in labels:
             tp = sum(1 for a, b in zip(g, p, strict=True) if a == b == label)
-            fp = sum(1 for a, b in zip(g, p, strict=True) if b == label and a != label)
-            fn = sum(1 for a, b in zip(g, p, strict=True) if a == label and b != label)
-            f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+            f1s.append(prf(tp, p.count(label), g.count(label))[2])
         return sum(f1s) / len(f1s) if f1s else 0.0
 
     def _level(self, level: str) -> tuple[list[str], list[str]]:
