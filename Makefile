@@ -8,7 +8,7 @@ EVAL_DIR ?= ../shared/eval
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install data gazetteer test run eval bench lint clean
+.PHONY: install data gazetteer test run eval bench lint clean train-linker
 
 install: $(VENV)/.installed
 
@@ -42,8 +42,13 @@ eval: $(GAZ)
 bench: $(GAZ)
 	$(VENV)/bin/newsmap bench --eval-dir $(EVAL_DIR)
 
+# Retrain the event-place linking model on the even half of eventloc.jsonl (make eval reports the odd half).
+train-linker: $(GAZ)
+	$(PY) -m pip install --quiet -e '.[train]'
+	$(PY) scripts/train_linker.py $(EVAL_DIR)
+
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check geo web tests
+	$(VENV)/bin/ruff check geo web tests scripts
 
 clean:
 	rm -rf $(VENV) data/build $(NPM_DIR)/node_modules .pytest_cache

@@ -19,6 +19,23 @@ _LOAD = "import time;t=time.perf_counter();from geo.gazetteer import Gazetteer;g
         "g.words('stop');print(time.perf_counter()-t)"
 
 
+# Pipeline time inside one warm process (no start-up, no JSON writing): what events cost per document.
+_PIPELINE = """
+import json, sys, time
+from geo.pipeline import Geoparser
+from geo.events import extract_events
+docs = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+p = Geoparser()
+for d in docs[:20]:
+    extract_events(d, p.geoparse(d))
+geo_t, both_t = [], []
+for _ in range(5):
+    t = time.perf_counter(); [p.geoparse(d) for d in docs]; geo_t.append(time.perf_counter() - t)
+    t = time.perf_counter(); [extract_events(d, p.geoparse(d)) for d in docs]; both_t.append(time.perf_counter() - t)
+print(min(geo_t), min(both_t) - min(geo_t))
+"""
+
+
 def _pin_one_core() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -52,6 +69,7 @@ def run_bench(eval_dir: Path, corpus: str = "lgl") -> None:
     peak = max(p for _, p in runs)
     with_events = min(_child(["-m", "geo.cli", "events", "--input", str(path), "--output", os.devnull])[0]
                       for _ in range(3))
+    geo_s, ev_s = map(float, _child(["-c", _PIPELINE, str(path)])[1].split())
     print(f"newsmap bench ({corpus}: {docs} documents, {mb:.2f} MB of JSONL; one core, best of 3)")
     print(f"  gazetteer load (open + automaton): {min(loads) * 1000:.0f} ms (best of 3, "
           f"worst {max(loads) * 1000:.0f} ms)")
@@ -61,3 +79,5 @@ def run_bench(eval_dir: Path, corpus: str = "lgl") -> None:
     print(f"  peak memory (max RSS):             {peak} MB")
     print(f"  events --input (geoparse + events): {with_events:.2f} s, {docs / with_events:.0f} documents/s, "
           f"events add {100 * (with_events - wall) / wall:.0f}% to geoparse")
+    print(f"  in one warm process (best of 5):   geoparse {geo_s:.2f} s, events {ev_s:.2f} s more: "
+          f"events add {100 * ev_s / geo_s:.0f}% to geoparse")

@@ -50,8 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, help="first N documents of each corpus")
     e.add_argument("--no-events", action="store_true", help="skip the events section")
     e.add_argument("--no-places", action="store_true", help="skip the geoparsing section")
-    e.add_argument("--events-gold", default=str(Path(__file__).resolve().parent.parent / "data" / "eval"
-                                                / "events_gold.jsonl"), help="hand-made event typing gold set")
+    gold_dir = Path(__file__).resolve().parent.parent / "data" / "eval"
+    e.add_argument("--events-gold", action="append",
+                   help="hand-made event typing gold set (repeatable; default: data/eval/events_gold.jsonl, "
+                        "the development set, and data/eval/events_heldout.jsonl, written without seeing the "
+                        "lexicon)")
+    e.set_defaults(gold_dir=gold_dir)
 
     b = sub.add_parser("bench", help="measure speed and memory")
     b.add_argument("--eval-dir", default="../shared/eval")
@@ -220,20 +224,24 @@ def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
     print("\nEvents")
     links = eval_dir / "eventloc.jsonl"
     if links.exists():
-        s = evaluate_links(parser, links, limit=args.limit)
-        print(f"event-place links (eventloc.jsonl, {s.events} events, {s.with_gold} with a gold location): "
-              f"P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  ({s.correct} right of {s.predicted} links made)")
+        for held_out, label in ((True, "held-out half (odd records)"), (False, "all records")):
+            s = evaluate_links(parser, links, limit=args.limit, held_out=held_out)
+            print(f"event-place links, eventloc.jsonl {label}: {s.events} events, {s.with_gold} with a gold "
+                  f"location: P {s.precision:.3f}  R {s.recall:.3f}  F1 {s.f1:.3f}  "
+                  f"({s.correct} right of {s.predicted} links made)")
     else:
         print(f"skip event-place links: {links} not found", file=sys.stderr)
-    gold = Path(args.events_gold)
-    if gold.exists():
+    golds = [Path(g) for g in args.events_gold] if args.events_gold else \
+        [args.gold_dir / "events_gold.jsonl", args.gold_dir / "events_heldout.jsonl"]
+    for gold in golds:
+        if not gold.exists():
+            print(f"skip typing: {gold} not found", file=sys.stderr)
+            continue
         t = evaluate_typing(parser, gold)
         print(f"typing ({gold.name}, {len(t.gold)} notes): macro-F1 by category {t.macro_f1('category'):.3f}, "
               f"by sub-type {t.macro_f1('subtype'):.3f}")
         print("confusion by category (rows gold, columns predicted):")
         print(t.confusion("category"))
-    else:
-        print(f"skip typing: {gold} not found", file=sys.stderr)
 
 
 def _bench(args: argparse.Namespace) -> int:

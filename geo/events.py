@@ -15,10 +15,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geo.linking import Candidate, features, load_model
 from geo.models import Event, Mention, Toponym
 from geo.sentences import Sentence, split_sentences
 from geo.textutil import fold
-from geo.triggers import ANCHOR_AUTOMATON, ANCHORS, CLAIMED, CLAUSE_START, CUES, DENIAL, SUBSUMES, TRIGGERS
+from geo.triggers import (
+    ANCHOR_AUTOMATON,
+    ANCHORS,
+    CLAIMED,
+    CLAUSE_START,
+    CUES,
+    DENIAL,
+    SECOND_WORDS,
+    SUBSUMES,
+    TRIGGERS,
+)
 
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
@@ -58,14 +69,42 @@ def find_triggers(sentence: Sentence) -> list[Trigger]:
     return _select(_scan(fold(sentence.text), sentence.text, sentence.start))
 
 
+# For each first word (stem), the patterns that can start with it; patterns with unknown first words run everywhere.
+_BY_STEM: dict[str, list[int]] = {}
+for _i, _anchors in enumerate(ANCHORS):
+    for _stem in _anchors or ():
+        _BY_STEM.setdefault(_stem, []).append(_i)
+_UNANCHORED = [i for i, a in enumerate(ANCHORS) if a is None]
+
+
 def _scan(low: str, original: str, offset: int) -> list[Trigger]:
-    """Every trigger match in a lower-cased text that starts on a word boundary."""
-    present = {stem for end, stem in ANCHOR_AUTOMATON.iter(low)
-               if end + 1 == len(stem) or not low[end - len(stem)].isalnum()}
+    """Every trigger match in a lower-cased text that starts on a word boundary.
+
+    Patterns whose first words are known are tried only where one of those words starts (found in
+    one pass of an Aho-Corasick automaton), not run over the whole text.
+    """
+    tried: set[tuple[int, int]] = set()
+    has: dict[str, bool] = {}
     out = []
-    for (code, pattern), anchors in zip(TRIGGERS, ANCHORS, strict=True):
-        if anchors is not None and present.isdisjoint(anchors):
-            continue  # none of the words this pattern starts with occurs in the text
+    for end, stem in ANCHOR_AUTOMATON.iter(low):
+        start = end - len(stem) + 1
+        if start and low[start - 1].isalnum():
+            continue
+        for k in _BY_STEM[stem]:
+            second = SECOND_WORDS[k]
+            if second is not None:
+                if second not in has:
+                    has[second] = second in low
+                if not has[second]:
+                    continue
+            if (k, start) in tried:
+                continue
+            tried.add((k, start))
+            m = TRIGGERS[k][1].match(low, start)
+            if m:
+                out.append(Trigger(TRIGGERS[k][0], offset + start, offset + m.end(), original[start:m.end()]))
+    for k in _UNANCHORED:
+        code, pattern = TRIGGERS[k]
         for m in pattern.finditer(low):
             if m.start() == 0 or not low[m.start() - 1].isalnum():
                 out.append(Trigger(code, offset + m.start(), offset + m.end(), original[m.start():m.end()]))
@@ -109,7 +148,7 @@ def status_of(trigger: Trigger, sentence: Sentence) -> str:
 
 
 def _previous_words(text: str, start: int) -> list[str]:
-    return re.findall(r"[\w’'.-]+", text[max(0, start - 60):start].lower())
+    return _WORD_RE.findall(text[max(0, start - 60):start].lower())
 
 
 def _locative_score(text: str, start: int) -> float:
@@ -133,18 +172,15 @@ def is_actor(text: str, t: Toponym) -> bool:
 def _is_container(text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:
     """ "Russia" in "Russia's Kostroma region": it only says where the next place is."""
     after = text[t.mention.end:t.mention.end + 40]
-    if re.match(r"^['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]", after):
+    if _POSSESSOR.match(after):
         return True  # "Mogadishu's Yaqshid district", "Russia's Kostroma region"
     before = text[max(0, t.mention.start - 40):t.mention.start]
     # "Paloch County of Western Lakes State", "a town near Iraq's Baquba": Y only situates X
-    return bool(re.search(r"[A-Z][\w'’-]*\s+(?:" + _SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$", before, re.I))
+    return bool(_SITUATED_OF.search(before))
 
 
 _NEEDS_LOCATIVE = ("diplomacy.", "support.")
-MAX_GAP = 120  # characters between trigger and place
 _NEAR = re.compile(r"\b(?:near|outside|outskirts\s+of|(?:north|south|east|west)\s+of|around|close\s+to)\s+(?:the\s+)?$")
-_SPECIFIC = {"unresolved": 0.6, "city": 1.0, "admin2": 0.9, "feature": 0.7, "admin1": 0.8, "country": 0.0,
-             "continent": -1.0}
 
 
 _NAME = r"((?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|al|el|ad|as|de|du|la|bin))*)"
@@ -161,6 +197,14 @@ _UNKNOWN = [
 _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
                                r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b")
+
+
+_WORD_RE = re.compile(r"[\w’'.-]+")
+_POSSESSOR = re.compile(r"^['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
+_SITUATED_OF = re.compile(r"[A-Z][\w'’-]*\s+(?:" + _SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$", re.I)
+_SETTLEMENT_OF = re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")
+_SETTLEMENT_AFTER = re.compile(r"^\s+" + _SETTLEMENT + r"\b")
+_POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
 
 
 def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
@@ -186,45 +230,71 @@ def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
 def _named_precision(text: str, m: Mention) -> float:
     """How specific an unresolved name is, from the phrase around it."""
     before, after = text[max(0, m.start - 30):m.start], text[m.end:m.end + 20]
-    if re.search(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$", before) or \
-            re.match(r"^\s+" + _SETTLEMENT + r"\b", after):
+    if _SETTLEMENT_OF.search(before) or _SETTLEMENT_AFTER.match(after):
         return 1.4
     return 0.6
 
 
-def _candidate_score(text: str, trigger: Trigger, start: int, end: int, kind: str) -> float | None:
-    locative = _locative_score(text, start)
-    if trigger.start <= start < trigger.end:
-        locative = max(locative, 2.5)  # inside the trigger: "provide Kyiv's forces with weapons"
-    if trigger.subtype.startswith(_NEEDS_LOCATIVE) and locative < 2.0:
-        return None  # talks, aid and demands are located only where the text says "in", "at", "to" ...
-    score = locative + _SPECIFIC.get(kind, 0.0)
-    if trigger.subtype.startswith("territory.") and re.match(r"^['’]s\s*$", text[end:trigger.start]):
-        score += 3.0  # "Greenland's sovereignty": the possessor is what the claim is about
-    gap = start - trigger.end if start >= trigger.end else trigger.start - end
-    if gap > MAX_GAP:
-        return None  # on EventLocation, links this far from the verb are right less than one time in five
-    score -= max(gap, 0) / 80
-    return score + (0.5 if start >= trigger.end else 0.0)
-
-
-def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym], *, all_toponyms: Sequence[Toponym],
-                 unresolved: Sequence[Mention] = ()) -> tuple[Toponym | Mention | None, float]:
-    """The best location for a trigger: a resolved toponym, or else a name the gazetteer lacks."""
-    best: tuple[float, Toponym | Mention] | None = None
+def link_candidates(text: str, toponyms: Sequence[Toponym], unresolved: Sequence[Mention] = ()
+                    ) -> list[tuple[Candidate, Toponym | Mention]]:
+    """Every span an event could be placed on, with what the text says about it."""
+    out: list[tuple[Candidate, Toponym | Mention]] = []
     for t in toponyms:
-        if is_actor(text, t) or _is_container(text, t, all_toponyms):
-            continue
-        score = _candidate_score(text, trigger, t.mention.start, t.mention.end, t.place.kind)
-        if score is not None and (best is None or score > best[0]):
-            best = (score, t)
+        out.append((Candidate(t.mention.start, t.mention.end, t.place.kind, t.mention.form,
+                              actor=is_actor(text, t), container=_is_container(text, t, toponyms),
+                              country=t.place.country or "", admin1=t.place.admin1 or ""), t))
     for m in unresolved:
-        score = _candidate_score(text, trigger, m.start, m.end, "unresolved")
-        if score is not None:
-            score += _named_precision(text, m) - _SPECIFIC["unresolved"]
-        if score is not None and (best is None or score > best[0]):
-            best = (score, m)
-    return (best[1], best[0]) if best else (None, float("-inf"))
+        kind = "admin2" if _named_precision(text, m) > 1.0 else "unresolved"
+        out.append((Candidate(m.start, m.end, kind, "unresolved"), m))
+    return out
+
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|its|their|his|her|our|last|next)\s+$", re.I)
+
+
+def _part_of_trigger(text: str, trigger: Trigger, cand: Candidate) -> bool:
+    """Places the model never saw in its one-verb training data: inside a phrase trigger ("provide
+    Kyiv's forces with weapons", "take control of Greenland"), or a noun modifier of a nominal one
+    ("a Greenland takeover", "the Kostroma strike"). Either way the place is what the event is about."""
+    if trigger.start <= cand.start < trigger.end:
+        return True
+    between = text[cand.end:trigger.start]
+    return cand.end <= trigger.start and between.strip(" -") == "" and len(between) <= 2 \
+        and bool(_DETERMINER_BEFORE.search(text[max(0, cand.start - 12):cand.start]))
+
+
+def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), *,
+                 unresolved: Sequence[Mention] = (), sentence_start: int = 0, anchor: tuple[int, int] | None = None,
+                 candidates: Sequence[tuple[Candidate, Toponym | Mention]] | None = None,
+                 ) -> tuple[Toponym | Mention | None, float]:
+    """The most probable location of a trigger among the places given, and its probability.
+
+    The learned model (:mod:`geo.linking`) scores each candidate; general rules it cannot learn from
+    untyped data stay rules: an actor or a place that only situates another is never the location,
+    talks and aid need a locative ("in", "at", "to"), and a territorial claim is about its possessor
+    ("Greenland's sovereignty"). ``anchor`` replaces the trigger position when looking in another
+    sentence; ``candidates`` (from :func:`link_candidates`) saves recomputing them for each trigger of a
+    sentence. Returns ``(None, 0.0)`` when no candidate reaches the model's threshold.
+    """
+    model = load_model()
+    cands = link_candidates(text, toponyms, unresolved) if candidates is None else candidates
+    span = anchor or (trigger.start, trigger.end)
+    others = [c for c, _ in cands]
+    best: tuple[float, Toponym | Mention] | None = None
+    for cand, obj in cands:
+        if cand.actor or cand.container:
+            continue
+        if trigger.subtype.startswith(_NEEDS_LOCATIVE) and _locative_score(text, cand.start) < 2.0 \
+                and not trigger.start <= cand.start < trigger.end:
+            continue  # talks, aid and demands are located only where the text says "in", "at", "to" ...
+        p = model.probability(features(text, span, cand, others, sentence_start))
+        if anchor is None and _part_of_trigger(text, trigger, cand):
+            p = max(p, 0.8)
+        if trigger.subtype.startswith("territory.") and _POSSESSIVE_GAP.match(text[cand.end:trigger.start]):
+            p = max(p, 0.9)  # "Greenland's sovereignty": the possessor is what the claim is about
+        if p >= model.threshold and (best is None or p > best[0]):
+            best = (p, obj)
+    return (best[1], best[0]) if best else (None, 0.0)
 
 
 def geo_precision(text: str, t: Toponym) -> int:
@@ -294,15 +364,24 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
         if not hits[idx]:
             continue
         here = by_sentence[idx]
-        actors = tuple(dict.fromkeys(t.place.name for t in here if is_actor(text, t)))
         unknown = [Mention(sentence.start + m.start, sentence.start + m.end, m.text, form="unresolved")
                    for m in unresolved_places(sentence.text, ())]
         unknown = [m for m in unknown if not any(t.mention.start < m.end and m.start < t.mention.end for t in here)]
+        cands = link_candidates(text, here, unknown)
+        actors = tuple(dict.fromkeys(obj.place.name for c, obj in cands if c.actor and isinstance(obj, Toponym)))
+        prev_cands = None
         for trigger in _select(hits[idx]):
-            found, score = choose_place(text, trigger, here, all_toponyms=here, unresolved=unknown)
+            found, score = choose_place(text, trigger, here, sentence_start=sentence.start,
+                                        candidates=cands)
             located_by = "sentence"
             if found is None and idx > 0:
-                found, score = choose_place(text, trigger, by_sentence[idx - 1], all_toponyms=by_sentence[idx - 1])
+                # As if the trigger stood where the previous sentence ends: its last places are the nearest.
+                prev = sentences[idx - 1]
+                if prev_cands is None:
+                    prev_cands = link_candidates(text, by_sentence[idx - 1])
+                found, score = choose_place(text, trigger, by_sentence[idx - 1],
+                                            sentence_start=prev.start, anchor=(prev.end, prev.end),
+                                            candidates=prev_cands)
                 located_by = "previous_sentence" if found else "unlocated"
             elif found is None:
                 located_by = "unlocated"
@@ -312,7 +391,7 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
                 located_by = "unresolved"
             confidence = 0.45 + (0.15 if " " in trigger.text.strip() else 0.0)
             confidence += {"sentence": 0.25, "previous_sentence": 0.1, "unresolved": 0.1, "unlocated": 0.0}[located_by]
-            confidence += 0.1 if score >= 2.5 else 0.0
+            confidence += 0.1 if score >= 0.75 else 0.0
             events.append(Event(
                 id=_event_id(doc_id, trigger), subtype=trigger.subtype, status=status_of(trigger, sentence),
                 trigger=trigger.text, trigger_start=trigger.start, trigger_end=trigger.end,

@@ -20,7 +20,7 @@ from geo.textutil import fold
 _LEN_MASK = (1 << KEY_LEN_BITS) - 1
 LOCATIVE = frozenset("""in at near from to into outside inside across around throughout toward towards via
     of between through within across against north south east west northern southern eastern western
-    central northeast northwest southeast southwest neighbouring neighboring visit visited""".split())
+    central northeast northwest southeast southwest neighbouring neighboring visit visited capital""".split())
 TITLES = frozenset("""mr mrs ms dr president gov governor sen senator rep representative judge justice
     sheriff officer sgt sergeant gen general col colonel capt captain lt lieutenant prof professor
     minister secretary mayor king queen prince princess saint st pope rev reverend coach chancellor

@@ -32,8 +32,11 @@ def split_sentences(text: str) -> list[Sentence]:
     return out
 
 
+_TAIL = re.compile(r"([A-Za-z.]+)$")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([A-Za-z.]+)$", text[max(0, dot - 12):dot])
+    word = _TAIL.search(text, max(0, dot - 12), dot)
     if not word:
         return False
     token = word.group(1)
@@ -44,9 +47,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(start, end, text[start:end]))
+    segment = text[start:end]
+    stripped = segment.strip()
+    if stripped:
+        start += len(segment) - len(segment.lstrip())
+        out.append(Sentence(start, start + len(stripped), stripped))

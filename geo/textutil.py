@@ -38,8 +38,22 @@ _TABLE = str.maketrans({chr(i): _fold_char(chr(i)) for i in [*range(32, 0x250), 
                        | {k: v for k, v in _SPECIAL.items()})
 
 
+_last: tuple[str, str] = ("", "")  # the last long text folded: recognition and events fold the same document
+
+
 def fold(text: str) -> str:
     """Lower-case and strip diacritics without changing the length of ``text``."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    folded = _fold(text)
+    if len(text) > 200:
+        _last = (text, folded)
+    return folded
+
+
+def _fold(text: str) -> str:
     if text.isascii():
         return text.lower().translate(_ASCII_TABLE)
     folded = text.translate(_TABLE)

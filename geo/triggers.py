@@ -119,18 +119,19 @@ def _first_words(pattern: str) -> tuple[str, ...] | None:
     """
     body = pattern.removeprefix(r"\b")
     if body.startswith("(?:"):
-        depth, end = 0, None
+        depth, end, cuts = 0, None, []
         for i, ch in enumerate(body):
             depth += ch == "("
             depth -= ch == ")"
+            if ch == "|" and depth == 1:
+                cuts.append(i)
             if depth == 0:
                 end = i
                 break
         if end is None:
             return None
-        alternatives = body[3:end].split("|")
-        if any("(" in a for a in alternatives):
-            return None
+        bounds = [2, *cuts, end]
+        alternatives = [body[a + 1:b] for a, b in zip(bounds, bounds[1:], strict=False)]
     else:
         alternatives = [body]
     stems = []
@@ -148,6 +149,16 @@ def _first_words(pattern: str) -> tuple[str, ...] | None:
 
 
 ANCHORS: list[tuple[str, ...] | None] = [_first_words(p) for patterns in _RAW.values() for p in patterns]
+
+
+def _second_word(pattern: str) -> str | None:
+    """A literal second word every match contains ("in\\s+custody" -> "custody"), to skip the pattern
+    in texts that lack it: first words such as "in", "to" and "not" are everywhere."""
+    m = re.match(r"^(?:\\b)?[a-z]+(?:\\s\+|-)([a-z]{3,})(?:\\b|\\s|$)", pattern)
+    return m.group(1) if m else None
+
+
+SECOND_WORDS: list[str | None] = [_second_word(p) for patterns in _RAW.values() for p in patterns]
 
 
 def _anchor_automaton() -> ahocorasick.Automaton:
