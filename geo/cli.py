@@ -52,9 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--no-places", action="store_true", help="skip the geoparsing section")
     gold_dir = Path(__file__).resolve().parent.parent / "data" / "eval"
     e.add_argument("--events-gold", action="append",
-                   help="hand-made event typing gold set (repeatable; default: data/eval/events_gold.jsonl, "
-                        "the development set, and data/eval/events_heldout.jsonl, written without seeing the "
-                        "lexicon)")
+                   help="hand-made event typing gold set (repeatable; default: the three sets in data/eval/)")
     e.set_defaults(gold_dir=gold_dir)
 
     b = sub.add_parser("bench", help="measure speed and memory")
@@ -232,7 +230,7 @@ def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
     else:
         print(f"skip event-place links: {links} not found", file=sys.stderr)
     golds = [Path(g) for g in args.events_gold] if args.events_gold else \
-        [args.gold_dir / "events_gold.jsonl", args.gold_dir / "events_heldout.jsonl"]
+        [args.gold_dir / f"events_{name}.jsonl" for name in ("gold", "heldout_dev", "heldout_test")]
     for gold in golds:
         if not gold.exists():
             print(f"skip typing: {gold} not found", file=sys.stderr)
