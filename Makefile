@@ -8,7 +8,7 @@ EVAL_DIR ?= ../shared/eval
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install data gazetteer test run eval bench lint clean train-linker
+.PHONY: install data gazetteer browser test run eval bench lint clean train-linker
 
 install: $(VENV)/.installed
 
@@ -30,7 +30,11 @@ gazetteer: $(GAZ)
 $(GAZ): $(VENV)/.installed $(NPM_DIR)/node_modules/.installed geo/build_gazetteer.py data/aliases.tsv data/features.tsv data/stopwords.txt data/country_points.tsv
 	$(PY) -m geo.build_gazetteer --out $(GAZ) --npm $(NPM_DIR)/node_modules
 
-test: $(GAZ)
+# Headless Chromium from Debian for map screenshots and browser tests (Playwright drives it; no download).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+test: $(GAZ) browser
 	$(PY) -m pytest -q
 
 run: $(GAZ)

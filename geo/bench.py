@@ -81,3 +81,55 @@ def run_bench(eval_dir: Path, corpus: str = "lgl") -> None:
           f"events add {100 * (with_events - wall) / wall:.0f}% to geoparse")
     print(f"  in one warm process (best of 5):   geoparse {geo_s:.2f} s, events {ev_s:.2f} s more: "
           f"events add {100 * ev_s / geo_s:.0f}% to geoparse")
+
+
+def run_map_bench(eval_dir: Path, corpus: str = "lgl", events: int = 10_000) -> None:
+    """A map of ``events`` real events (the corpus's, repeated at shifted positions): size and render time."""
+    import json
+    import tempfile
+
+    from geo.maps import MapOptions, build_map, save_html
+    from geo.maps.inputs import from_text
+    from geo.maps.publish import chromium_path
+    from geo.pipeline import Geoparser
+
+    path = eval_dir / f"{corpus}.jsonl"
+    if not path.is_file():
+        raise InputError(f"{path} not found (set EVAL_DIR=... for make bench)")
+    parser = Geoparser()
+    real: list[dict] = []
+    for line in path.open(encoding="utf-8"):
+        doc = json.loads(line)
+        rows, _ = from_text(parser, doc["text"], doc_id=str(doc.get("id", "")), title=str(doc.get("id", "")))
+        real.extend(r for r in rows if r["lat"] is not None)
+    rows = []
+    for i in range(events):
+        r = dict(real[i % len(real)])
+        shift = (i // len(real)) * 0.2  # copies land beside the original, not on it
+        r.update(event_id=f"{r['event_id']}-{i}", lat=r["lat"] + shift, lon=r["lon"] + shift)
+        rows.append(r)
+    t0 = time.perf_counter()
+    m = build_map(rows, MapOptions(title=f"{events:,} events"), gazetteer=parser.gazetteer)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = save_html(m, Path(tmp) / "map.html")
+        build_s = time.perf_counter() - t0
+        size = out.stat().st_size / 1e6
+        from playwright.sync_api import sync_playwright
+
+        times = []
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+            for _ in range(3):
+                page = browser.new_page(viewport={"width": 1200, "height": 800})
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:"))
+                           else r.abort())
+                t = time.perf_counter()
+                page.goto(out.resolve().as_uri())
+                page.wait_for_function("window.newsmapReady === true", timeout=60_000)
+                times.append(time.perf_counter() - t)
+                page.close()
+            browser.close()
+    print(f"map of {events:,} events ({len(real):,} distinct real events from {corpus}, repeated at shifted places):")
+    print(f"  build + write HTML:                {build_s:.2f} s")
+    print(f"  self-contained HTML:               {size:.1f} MB")
+    print(f"  headless Chromium, offline, open to drawn: {min(times):.2f} s (best of 3, worst {max(times):.2f} s)")

@@ -1,4 +1,4 @@
-"""The ``newsmap`` command: geoparse, geocode, eval, bench, serve.
+"""The ``newsmap`` command: geoparse, events, map, geocode, eval, bench, serve.
 
 Errors the user can fix (missing file, bad encoding, bad JSON line) print one line and exit 2;
 no traceback reaches the terminal.
@@ -38,6 +38,21 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("json", "geojson", "csv", "gpkg"), default="json")
     v.add_argument("--date", help="document date YYYY-MM-DD, to resolve 'Tuesday' and the like")
     v.add_argument("--source", default="", help="source URL or title recorded with each event")
+
+    m = sub.add_parser("map", help="draw a layered event map as one self-contained HTML file (and a PNG)")
+    m.add_argument("file", help="article .txt (or - for stdin), documents or events .jsonl, events .geojson/.json")
+    m.add_argument("--output", "-o", help="HTML file to write (self-contained: opens with no network)")
+    m.add_argument("--basemap", default="offline",
+                   help="offline (country outlines, no tile server), osm, or an XYZ tile URL template")
+    m.add_argument("--attribution", default="", help="attribution text for a custom tile URL")
+    m.add_argument("--title", default="", help="map title (default: the file name)")
+    m.add_argument("--subtitle", default="")
+    m.add_argument("--source", default="", help="source URL cited in popups")
+    m.add_argument("--date", help="document date YYYY-MM-DD, to resolve 'Tuesday' and the like")
+    m.add_argument("--png", help="also write a screenshot (headless Chromium)")
+    m.add_argument("--width", type=int, default=1200)
+    m.add_argument("--height", type=int, default=800)
+    m.add_argument("--embed", metavar="URL", help="print a responsive iframe snippet for the map published at URL")
 
     c = sub.add_parser("geocode", help="look a name up in the offline gazetteer")
     c.add_argument("query")
@@ -167,6 +182,35 @@ def _events(args: argparse.Namespace) -> int:
     return 0
 
 
+def _map(args: argparse.Namespace) -> int:
+    from geo.maps import MapOptions, build_map, embed_snippet, save_html, save_png
+    from geo.maps.inputs import load
+    from geo.pipeline import Geoparser
+
+    if args.png and not args.output:
+        raise _usage("--png needs --output MAP.html to render from")
+    if not args.output and not args.embed:
+        raise _usage("give --output MAP.html (and optionally --png MAP.png) or --embed URL")
+    if not (100 <= args.width <= 8000 and 100 <= args.height <= 8000):
+        raise _usage("--width and --height must be between 100 and 8000 pixels")
+    if args.output:
+        parser = Geoparser()
+        rows, mentions = load(args.file, parser, title=args.title, source=args.source, date=_doc_date(args.date))
+        name = Path(args.file).stem.replace("-", " ").capitalize() if args.file != "-" else "News events"
+        title = args.title or name
+        located = sum(1 for r in rows if r.get("lat") is not None)
+        subtitle = args.subtitle or f"{len(rows)} events, {located} located · newsmap"
+        options = MapOptions(title=title, subtitle=subtitle, basemap=args.basemap, attribution=args.attribution)
+        out = save_html(build_map(rows, options, mentions=mentions, gazetteer=parser.gazetteer), Path(args.output))
+        print(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB, {len(rows)} events)", file=sys.stderr)
+        if args.png:
+            save_png(out, Path(args.png), width=args.width, height=args.height)
+            print(f"wrote {args.png}", file=sys.stderr)
+    if args.embed:
+        print(embed_snippet(args.embed, title=args.title or "News events map"))
+    return 0
+
+
 def _geocode(args: argparse.Namespace) -> int:
     from geo.geopy_adapter import OfflineGeocoder, online_fallback
 
@@ -243,9 +287,10 @@ def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from geo.bench import run_bench
+    from geo.bench import run_bench, run_map_bench
 
     run_bench(Path(args.eval_dir), args.corpus)
+    run_map_bench(Path(args.eval_dir), args.corpus)
     return 0
 
 
@@ -266,7 +311,7 @@ def _usage(message: str) -> NewsMapError:
     return InputError(message)
 
 
-_COMMANDS = {"geoparse": _geoparse, "events": _events, "geocode": _geocode, "eval": _eval, "bench": _bench,
+_COMMANDS = {"geoparse": _geoparse, "events": _events, "map": _map, "geocode": _geocode, "eval": _eval, "bench": _bench,
              "serve": _serve}
 
 

@@ -17,3 +17,7 @@ class GazetteerError(NewsMapError, RuntimeError):
 
 class GeocoderUnavailable(NewsMapError, ConnectionError):
     """An online geocoder was asked for but is not configured or not reachable."""
+
+
+class MapError(NewsMapError, RuntimeError):
+    """A map cannot be built or exported as asked (a missing local asset, no browser for a PNG)."""

@@ -29,7 +29,7 @@ def event_rows(events: Sequence[Event], *, gazetteer: Gazetteer | None = None, s
         country = gaz.country(p.country) if p and p.country else None
         rows.append({
             "event_id": e.id, "subtype": e.subtype, "category": d["category"], "label": d["label"],
-            "status": e.status, "trigger": e.trigger, "sentence": e.sentence,
+            "status": e.status, "trigger": e.trigger, "trigger_start": e.trigger_start, "sentence": e.sentence,
             "sentence_start": e.sentence_start, "sentence_end": e.sentence_end,
             "location": p.name if p else "", "place_kind": p.kind if p else "",
             "admin1": admin1.name if admin1 else ("" if not p or p.kind != "admin1" else p.name),
