@@ -136,7 +136,8 @@ def _open(page, path: Path) -> None:
 
 def _drawn(page, kind: str, category: str | None = None) -> list[str]:
     return page.evaluate("([kind, cat]) => window.newsmap.drawn.filter(d => d.kind === kind && "
-                         "(!cat || d.category === cat) && d.group._map).map(d => d.name)", [kind, category])
+                         "(!cat || d.category === cat) && d.group._map && d.group.hasLayer(d.layer)).map(d => d.name)",
+                         [kind, category])
 
 
 def test_sample_map_renders_offline_with_layers_shapes_and_legend(offline_page, sample_map: Path) -> None:
@@ -221,3 +222,20 @@ def test_xss_payloads_never_execute(offline_page, tmp_path: Path, sample_rows, g
     listed = page.locator(".nm-list").inner_text()
     assert all(p.strip() in listed for p in PAYLOADS[:5])
     assert page.refused == []
+
+
+def test_subtype_filter_minimap_and_spread_pins(offline_page, sample_map: Path) -> None:
+    page = offline_page
+    _open(page, sample_map)
+    assert page.locator(".leaflet-control-minimap").count() == 1  # offline: drawn from the country outlines
+    # two events at one place get two distinct pin positions on screen
+    spots = page.evaluate("window.newsmap.drawn.filter(d => d.kind === 'marker' && d.name === 'Greenland')"
+                          ".map(d => { const p = window.newsmap.map.latLngToContainerPoint(d.layer.getLatLng());"
+                          " return [Math.round(p.x), Math.round(p.y)]; })")
+    assert len(spots) >= 2 and len({tuple(s) for s in spots}) == len(spots)
+    box = page.locator(".nm-subtype[value='diplomacy.summit']")
+    shown = len(_drawn(page, "marker", "diplomacy"))
+    box.uncheck()
+    assert len(_drawn(page, "marker", "diplomacy")) < shown
+    box.check()
+    assert len(_drawn(page, "marker", "diplomacy")) == shown

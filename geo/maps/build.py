@@ -10,7 +10,6 @@ statement per marker.
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from urllib.parse import urlparse
 
 import folium
 from folium import plugins
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -74,24 +74,6 @@ def popup_html(e: dict[str, Any]) -> str:
         precision=PRECISION.get(e.get("geo_precision") or 0, ""), link=_safe_link(e.get("source") or ""))
 
 
-def _spread(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Pins that share a place are set on a small ring around it so each stays clickable."""
-    seen: dict[tuple[float, float], int] = Counter()
-    totals = Counter(points)
-    out = []
-    for lat, lon in points:
-        k = seen[(lat, lon)]
-        seen[(lat, lon)] += 1
-        n = totals[(lat, lon)]
-        if n == 1 or k == 0:
-            out.append((lat, lon))
-            continue
-        ring = 0.05 * (1 + (k - 1) // 8)
-        angle = 2 * math.pi * ((k - 1) % 8) / min(8, n - 1)
-        out.append((lat + ring * math.sin(angle), lon + ring * math.cos(angle) / max(math.cos(math.radians(lat)), 0.2)))
-    return out
-
-
 @lru_cache(maxsize=1)
 def offline_basemap(gazetteer_path: str) -> dict[str, Any]:
     """Country outlines from the gazetteer's Natural Earth shapes, simplified for a light page."""
@@ -122,8 +104,12 @@ def _json_for_script(value: Any) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-class _Client(folium.MacroElement):
+class _Client(JSCSSMixin, folium.MacroElement):
     """The data block, the drawing script and the panels (title, legend, search, list view)."""
+
+    default_js = [("Control_MiniMap_js", "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.js")]
+    default_css = [("Control_MiniMap_css",
+                    "https://cdnjs.cloudflare.com/ajax/libs/leaflet-minimap/3.6.1/Control.MiniMap.css")]
 
     _template = Template("""
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
@@ -172,13 +158,11 @@ def build_map(rows: Sequence[dict[str, Any]], options: MapOptions | None = None,
         mention_group = folium.FeatureGroup(name=f"Mentions ({len(mentions)})", show=False).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     plugins.Fullscreen().add_to(m)
-    if opts.minimap and tiles:
-        plugins.MiniMap(tile_layer=folium.TileLayer(tiles=tiles, attr=attr), toggle_display=True).add_to(m)
 
     events, shapes, shape_ids = [], {}, {}
     index = [i for i, r in enumerate(rows) if r.get("lat") is not None and r.get("lon") is not None]
-    spread = _spread([(float(r["lat"]), float(r["lon"])) for r in located])
-    for i, r, (lat, lon) in zip(index, located, spread, strict=True):
+    for i, r in zip(index, located, strict=True):
+        lat, lon = float(r["lat"]), float(r["lon"])
         category = SUBTYPES[r["subtype"]].category if r.get("subtype") in SUBTYPES else "other"
         sid = None
         if r.get("place_kind") in AREA_KINDS and r.get("place_id") is not None:
@@ -201,8 +185,12 @@ def build_map(rows: Sequence[dict[str, Any]], options: MapOptions | None = None,
             "basemap": offline_basemap(str(gaz.path)) if tiles is None else None,
             "bounds": _bounds(located, mentions)}
     config = {"map": m.get_name(), "groups": {k: g.get_name() for k, g in groups.items()},
-              "mentions": mention_group.get_name() if mention_group else None, "attribution": DATA_ATTRIBUTION}
-    legend = [{"key": k, "label": c.label, "colour": c.colour, "count": counts[k]}
+              "mentions": mention_group.get_name() if mention_group else None, "attribution": DATA_ATTRIBUTION,
+              "minimap": opts.minimap, "tiles": tiles, "tiles_attribution": attr if tiles else ""}
+    sub_counts = Counter(r["subtype"] for r in located if r.get("subtype") in SUBTYPES)
+    legend = [{"key": k, "label": c.label, "colour": c.colour, "count": counts[k],
+               "subtypes": [{"code": code, "label": sub.label, "count": sub_counts[code]}
+                            for code, sub in SUBTYPES.items() if sub.category == k and sub_counts.get(code)]}
               for k, c in CATEGORIES.items() if counts.get(k)]
     names = sorted({r.get("location") for r in located if r.get("location")} |
                    {p.get("name") for p in mentions if p.get("name")})

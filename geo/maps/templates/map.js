@@ -25,7 +25,8 @@
   function popup(i) { return function () { return document.getElementById("nm-e" + i).innerHTML; }; }
   // Tooltips get an element with textContent: Leaflet would parse a string as HTML.
   function text(s) { var span = document.createElement("span"); span.textContent = s; return span; }
-  var drawn = [];   // {layer, group, date}
+  var drawn = [];   // {layer, group, date, kind, category, subtype, name}
+  var shared = {};  // "lat,lon" -> markers there
   var batches = [];  // [group, layers]: a cluster group takes thousands of markers at once far faster
   function pending(group) {
     for (var k = 0; k < batches.length; k++) { if (batches[k][0] === group) { return batches[k][1]; } }
@@ -44,7 +45,7 @@
         className: "nm-area nm-cat-" + e.c}, pane: "nm-areas"});
       area.bindPopup(popup(e.i), {maxWidth: 340});
       pending(group).push(area);
-      drawn.push({layer: area, group: group, date: e.d, kind: "area", category: e.c, name: e.n});
+      drawn.push({layer: area, group: group, date: e.d, kind: "area", category: e.c, subtype: e.u, name: e.n});
     }
     var marker = L.circleMarker([e.y, e.x], {radius: e.p === 1 ? 7 : (e.p === 2 ? 8 : 9), color: "#222", weight: 1.5,
       fillColor: colour, fillOpacity: hollow[e.st] ? 0.25 : 0.9, dashArray: hollow[e.st] ? "3 2" : null,
@@ -52,7 +53,9 @@
     marker.bindPopup(popup(e.i), {maxWidth: 340});
     marker.bindTooltip(text((data.labels[e.u] || "") + ": " + (e.n || "unlocated")));
     pending(group).push(marker);
-    drawn.push({layer: marker, group: group, date: e.d, kind: "marker", category: e.c, name: e.n});
+    drawn.push({layer: marker, group: group, date: e.d, kind: "marker", category: e.c, subtype: e.u, name: e.n});
+    var key = e.y + "," + e.x;
+    (shared[key] = shared[key] || []).push(marker);
     if (e.n && !byName[e.n]) { byName[e.n] = marker; }
   });
 
@@ -81,18 +84,48 @@
     });
   }
 
+  // Pins that share a place sit on a ring a few pixels wide around it, at every zoom.
+  function spread() {
+    var z = map.getZoom();
+    Object.keys(shared).forEach(function (key) {
+      var list = shared[key];
+      if (list.length < 2) { return; }
+      var base = L.latLng(key.split(",").map(Number)), centre = map.project(base, z);
+      list.forEach(function (marker, j) {
+        var ring = 12 * (1 + Math.floor(j / 8)), angle = 2 * Math.PI * (j % 8) / Math.min(8, list.length);
+        marker.setLatLng(map.unproject(centre.add([ring * Math.cos(angle), ring * Math.sin(angle)]), z));
+      });
+    });
+  }
+  map.on("zoomend", spread);
+
+  // Filters: sub-type boxes in the legend and the date slider; a layer's own box still hides it all.
+  var hiddenSubtypes = {}, limit = null;
+  function refresh() {
+    drawn.forEach(function (d) {
+      var show = !hiddenSubtypes[d.subtype] && (!limit || !d.date || d.date <= limit);
+      if (show && !d.group.hasLayer(d.layer)) { d.group.addLayer(d.layer); }
+      if (!show && d.group.hasLayer(d.layer)) { d.group.removeLayer(d.layer); }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".nm-subtype"), function (box) {
+    box.addEventListener("change", function () { hiddenSubtypes[box.value] = !box.checked; refresh(); });
+  });
   var slider = document.getElementById("nm-date");
   if (slider) {
     var out = document.getElementById("nm-date-out");
     slider.addEventListener("input", function () {
-      var limit = data.dates[+slider.value];
+      limit = data.dates[+slider.value];
       out.textContent = limit;
-      drawn.forEach(function (d) {
-        var show = !d.date || d.date <= limit;
-        if (show && !d.group.hasLayer(d.layer)) { d.group.addLayer(d.layer); }
-        if (!show && d.group.hasLayer(d.layer)) { d.group.removeLayer(d.layer); }
-      });
+      refresh();
     });
+  }
+
+  if (cfg.minimap && L.Control.MiniMap) {
+    var small = cfg.tiles ? L.tileLayer(cfg.tiles, {attribution: cfg.tiles_attribution})
+      : (data.basemap ? L.geoJSON(data.basemap, {interactive: false,
+        style: {color: "#8a8a8a", weight: 0.5, fillColor: "#f4f1ea", fillOpacity: 1}}) : null);
+    if (small) { new L.Control.MiniMap(small, {toggleDisplay: true, position: "bottomright"}).addTo(map); }
   }
 
   if (data.bounds) {
@@ -103,6 +136,7 @@
       paddingTopLeft: [wide && legend ? legend.offsetWidth + 30 : 30, (title ? title.offsetHeight : 0) + 30],
       paddingBottomRight: [30, 30]});
   }
+  spread();
   // For integrators and tests: what was drawn, by kind, category and place name.
   window.newsmap = {map: map, drawn: drawn.map(function (d) {
     return {kind: d.kind, category: d.category, name: d.name, layer: d.layer, group: d.group}; })};
