@@ -239,3 +239,20 @@ def test_subtype_filter_minimap_and_spread_pins(offline_page, sample_map: Path) 
     assert len(_drawn(page, "marker", "diplomacy")) < shown
     box.check()
     assert len(_drawn(page, "marker", "diplomacy")) == shown
+
+
+def test_xss_in_article_text_through_the_pipeline(offline_page, tmp_path: Path, parser, gazetteer) -> None:
+    regions = ("Lipetsk", "Kostroma", "Belgorod", "Kursk", "Bryansk", "Voronezh")
+    text = "\n\n".join(f"Drones hit an oil depot in Russia's {regions[i % 6]} region on Tuesday {p} officials said."
+                       for i, p in enumerate(PAYLOADS))
+    rows, mentions = from_text(parser, text, doc_id="xss", title=PAYLOADS[7], source=PAYLOADS[6])
+    assert sum(1 for r in rows if r["lat"] is not None) >= len(PAYLOADS) // 2
+    path = save_html(build_map(rows, MapOptions(title=PAYLOADS[9]), mentions=mentions, gazetteer=gazetteer),
+                     tmp_path / "xss-text.html")
+    page = offline_page
+    _open(page, path)
+    page.evaluate("window.newsmap.drawn.forEach(d => { d.layer.openPopup && d.layer.openPopup(); })")
+    page.locator(".nm-list summary").click()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None and page.dialogs == [] and page.refused == []
+    assert PAYLOADS[9] in page.locator(".nm-title h1").inner_text()

@@ -54,8 +54,10 @@
     marker.bindTooltip(text((data.labels[e.u] || "") + ": " + (e.n || "unlocated")));
     pending(group).push(marker);
     drawn.push({layer: marker, group: group, date: e.d, kind: "marker", category: e.c, subtype: e.u, name: e.n});
-    var key = e.y + "," + e.x;
-    (shared[key] = shared[key] || []).push(marker);
+    if (!group.addLayers) {  // a cluster group spiderfies pins that share a place by itself
+      var key = e.y + "," + e.x;
+      (shared[key] = shared[key] || []).push(marker);
+    }
     if (e.n && !byName[e.n]) { byName[e.n] = marker; }
   });
 
