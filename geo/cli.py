@@ -297,10 +297,15 @@ def _bench(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from web import create_app
 
-    app = create_app({"SAMPLES": [str(p) for p in args.load]})
+    app = create_app()
+    store, parser = app.extensions["newsmap.store"], app.extensions["newsmap.parser"]
+    for path in args.load:
+        doc_id, created = store.add_document(parser, read_text(path), title=Path(path).stem.replace("-", " "))
+        print(f"{'stored' if created else 'already stored'}: {path} -> /documents/{doc_id}", file=sys.stderr)
     from waitress import serve
 
-    print(f"newsmap serving on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    print(f"newsmap serving on http://{args.host}:{args.port}/ (database {store.dialect})", file=sys.stderr,
+          flush=True)
     serve(app, host=args.host, port=args.port, threads=4)
     return 0
 

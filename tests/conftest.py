@@ -71,3 +71,9 @@ def offline_page(browser):
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     yield page
     page.close()
+
+
+@pytest.fixture(scope="session")
+def db_url():
+    """A function giving a fresh database URL in a directory: an embedded SQLite file."""
+    return lambda directory: f"sqlite:///{directory}/newsmap.sqlite"

@@ -1,10 +1,17 @@
-"""The web app over real HTTP: a threaded WSGI server on a loopback port, urllib as the client."""
+"""The web service over real HTTP: a threaded WSGI server on a loopback port, urllib as the client.
+
+Every route and error case of the API, the pages' forms (CSRF), security headers, and the store's
+promises (no duplicates, corrections survive re-processing, originals recoverable).
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import threading
+import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -12,25 +19,267 @@ from werkzeug.serving import make_server
 from tests.conftest import SAMPLE
 from web import create_app
 
+SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
+
+
+class Client:
+    def __init__(self, base: str) -> None:
+        self.base = base
+
+    def request(self, method: str, path: str, body: bytes | str | dict | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        headers = dict(headers or {})
+        if isinstance(body, dict):
+            body = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif isinstance(body, str):
+            body = body.encode()
+        req = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=120) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, dict(err.headers), err.read()
+
+    def json(self, method: str, path: str, body: Any = None, **kw: Any) -> tuple[int, Any]:
+        status, _, raw = self.request(method, path, body, **kw)
+        return status, json.loads(raw)
+
 
 @pytest.fixture(scope="module")
-def base_url():
-    app = create_app({"SAMPLES": [str(SAMPLE)]})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+def server(tmp_path_factory, db_url):
+    url = db_url(tmp_path_factory.mktemp("db"))
+    app = create_app({"DATABASE_URL": url, "MAX_CONTENT_LENGTH": 2 * 1024 * 1024, "SECRET_KEY": "test"})
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    yield Client(f"http://127.0.0.1:{srv.server_port}")
+    srv.shutdown()
     thread.join(timeout=10)
 
 
-def test_health(base_url: str) -> None:
-    with urllib.request.urlopen(f"{base_url}/api/v1/health", timeout=30) as resp:
-        assert json.load(resp) == {"status": "ok"}
+@pytest.fixture(scope="module")
+def sample_doc(server: Client) -> dict:
+    status, doc = server.json("POST", "/api/v1/documents", {"text": SAMPLE_TEXT, "title": "Paris coalition summit",
+                                                             "url": "https://apnews.com/x", "date": "2026-01-06"})
+    assert status in (200, 201)
+    return doc
 
 
-def test_home_shows_sample_places(base_url: str) -> None:
-    with urllib.request.urlopen(f"{base_url}/", timeout=60) as resp:
-        html = resp.read().decode()
-    assert resp.status == 200
-    assert "paris-coalition-summit.txt" in html and "Greenland" in html
+def test_health(server: Client) -> None:
+    status, body = server.json("GET", "/api/v1/health")
+    assert status == 200 and body["status"] == "ok" and body["database"] in ("sqlite", "postgresql")
+
+
+def test_post_document_then_same_text_is_not_duplicated(server: Client, sample_doc: dict) -> None:
+    assert {"Kostroma", "Lipetsk", "Greenland", "Venezuela", "Paris"} <= {e["location"] for e in sample_doc["events"]}
+    status, again = server.json("POST", "/api/v1/documents", {"text": SAMPLE_TEXT + "\n"})
+    assert status == 200 and again["id"] == sample_doc["id"]
+    _, listing = server.json("GET", "/api/v1/documents?limit=500")
+    assert [d["id"] for d in listing["documents"]].count(sample_doc["id"]) == 1
+
+
+def test_post_plain_text_and_uploads(server: Client) -> None:
+    status, _, raw = server.request("POST", "/api/v1/documents?title=Plain&date=2025-03-01",
+                                    "Protesters marched in Nairobi on Monday.", {"Content-Type": "text/plain"})
+    assert status == 201 and json.loads(raw)["title"] == "Plain"
+    boundary = "xyz"
+    files = [("a.txt", "Shelling hit Kharkiv overnight, officials said."),
+             ("b.jsonl", '{"text": "Police arrested 40 people in Tehran.", "title": "T"}\n'
+                         '{"text": "Troops were deployed to Goma on Friday."}\n'),
+             ("c.csv", 'text,title\n"Rebels seized the town of Kidal, residents said.",Mali\n')]
+    parts = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+                     f"Content-Type: text/plain\r\n\r\n{content}\r\n".encode() for name, content in files)
+    status, body = server.json("POST", "/api/v1/documents", parts + f"--{boundary}--\r\n".encode(),
+                               headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert status == 201 and len(body["documents"]) == 4
+
+
+def test_get_document_and_unknown_ids(server: Client, sample_doc: dict) -> None:
+    status, doc = server.json("GET", f"/api/v1/documents/{sample_doc['id']}")
+    assert status == 200 and doc["text"] == SAMPLE_TEXT and doc["places"]
+    for path in ("/api/v1/documents/000000000000", "/api/v1/documents/..%2F..%2Fetc%2Fpasswd",
+                 "/api/v1/documents/%3Cscript%3E", "/api/v1/events/nope", "/api/v1/maps/zzz.html",
+                 "/api/v1/events/000000000000-0000000000"):
+        status, body = server.json("GET", path)
+        assert status == 404 and body["error"]["status"] == 404, path
+
+
+@pytest.mark.parametrize(("query", "check"), [
+    ("category=strike", lambda e: e["category"] == "strike"),
+    ("subtype=strike.drone", lambda e: e["subtype"] == "strike.drone"),
+    ("status=planned", lambda e: e["status"] == "planned"),
+    ("country=RU", lambda e: e["iso"] == "RU"),
+    ("country=russia", lambda e: e["iso"] == "RU"),
+    ("q=arsenal", lambda e: "arsenal" in e["sentence"]),
+    ("since=2026-01-06&until=2026-01-06", lambda e: e["event_date"] == "2026-01-06"),
+    ("bbox=35,50,45,60", lambda e: 35 <= e["lon"] <= 45 and 50 <= e["lat"] <= 60),
+    ("category=Ground%20combat", lambda e: e["category"] == "combat"),
+])
+def test_event_filters(server: Client, sample_doc: dict, query: str, check) -> None:
+    status, headers, raw = server.request("GET", f"/api/v1/events?{query}")
+    body = json.loads(raw)
+    assert status == 200 and headers["Content-Type"].startswith("application/geo+json")
+    assert body["type"] == "FeatureCollection" and body["numberReturned"] == len(body["features"]) > 0
+    assert all(check(f["properties"]) for f in body["features"])
+
+
+def test_bbox_finds_the_kostroma_strike_and_paging_links(server: Client, sample_doc: dict) -> None:
+    _, body = server.json("GET", "/api/v1/events?bbox=38,56,46,60")
+    assert "Kostroma" in {f["properties"]["location"] for f in body["features"]}
+    _, page1 = server.json("GET", "/api/v1/events?limit=2")
+    assert page1["numberReturned"] == 2 and page1["numberMatched"] > 2
+    nxt = next(link["href"] for link in page1["links"] if link["rel"] == "next")
+    _, page2 = server.json("GET", nxt)
+    assert {f["id"] for f in page2["features"]}.isdisjoint({f["id"] for f in page1["features"]})
+
+
+@pytest.mark.parametrize("query", ["bbox=1,2", "bbox=a,b,c,d", "bbox=10,0,5,1", "since=yesterday", "until=2026-13-01",
+                                   "since=2026-02-01&until=2026-01-01", "limit=0", "limit=99999", "offset=-1",
+                                   "limit=ten", "category=weather", "subtype=strike.nuclear", "status=maybe",
+                                   "q=" + "x" * 300])
+def test_bad_filters_are_400_with_a_message(server: Client, query: str) -> None:
+    status, headers, raw = server.request("GET", f"/api/v1/events?{query}")
+    body = json.loads(raw)
+    assert status == 400 and body["error"]["message"] and "Traceback" not in raw.decode()
+    assert headers["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize(("body", "headers", "status"), [
+    ({"text": ""}, None, 400),
+    ({"text": "   "}, None, 400),
+    ({"text": 42}, None, 400),
+    ({"title": "no text"}, None, 400),
+    ({"text": "ok text in Paris", "date": "not a date"}, None, 400),
+    (b"\xff\xfe\x00\x01binary", {"Content-Type": "text/plain"}, 400),
+    ("Caf\xe9 in Paris".encode("latin-1"), {"Content-Type": "text/plain"}, 400),
+    (b"{not json", {"Content-Type": "application/json"}, 400),
+    (b"[1, 2]", {"Content-Type": "application/json"}, 400),
+    (b"text=hello", {"Content-Type": "application/x-www-form-urlencoded"}, 415),
+    (b"<xml/>", {"Content-Type": "application/xml"}, 415),
+])
+def test_bad_documents(server: Client, body, headers, status: int) -> None:
+    code, _, raw = server.request("POST", "/api/v1/documents", body, headers)
+    assert code == status and json.loads(raw)["error"]["message"]
+
+
+def test_oversized_body_is_413_and_nothing_is_stored(server: Client) -> None:
+    _, before = server.json("GET", "/api/v1/health")
+    big = "Shelling hit Kharkiv. " * 120_000  # about 2.6 MB, over the 2 MB limit of this app
+    status, body = server.json("POST", "/api/v1/documents", {"text": big})
+    assert status == 413 and "larger than" in body["error"]["message"]
+    _, after = server.json("GET", "/api/v1/health")
+    assert after["documents"] == before["documents"]
+
+
+def test_bad_uploads(server: Client) -> None:
+    def upload(name: str, content: bytes) -> tuple[int, dict]:
+        body = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="' + name.encode() +
+                b'"\r\n\r\n' + content + b"\r\n--b--\r\n")
+        return server.json("POST", "/api/v1/documents", body,
+                           headers={"Content-Type": "multipart/form-data; boundary=b"})
+
+    for name, content, needle in [("x.pdf", b"%PDF", "upload a .txt"), ("../../etc/passwd", b"root", "upload a .txt"),
+                                  ("e.txt", b"", "empty"), ("bin.txt", b"\x00\x01\x02", "binary"),
+                                  ("bad.jsonl", b'{"text": "ok in Paris"}\n{oops\n', "line 2"),
+                                  ("notext.csv", b"title\nx\n", "'text' column")]:
+        status, body = upload(name, content)
+        assert status == 400 and needle in body["error"]["message"], (name, body)
+
+
+def test_corrections_apply_survive_reprocessing_and_keep_the_original(server: Client, sample_doc: dict) -> None:
+    doc_id = sample_doc["id"]
+    strike = next(e for e in sample_doc["events"] if e["subtype"] == "strike.drone" and e["location"] == "Lipetsk")
+    status, changed = server.json("POST", f"/api/v1/events/{strike['id']}/corrections",
+                                  {"action": "status", "value": "claimed"})
+    assert status == 200 and changed["status"] == "claimed" and changed["automatic"]["status"] == "occurred"
+    summit = next(e for e in sample_doc["events"] if e["subtype"] == "diplomacy.summit" and e["location"] == "Paris")
+    status, rejected = server.json("POST", f"/api/v1/events/{summit['id']}/corrections", {"action": "reject"})
+    assert status == 200 and rejected["rejected"] is True
+    _, listing = server.json("GET", "/api/v1/events?subtype=diplomacy.summit&limit=1000")
+    assert summit["id"] not in {f["id"] for f in listing["features"]}
+    # re-resolve a place: "Paris" to Paris, Texas
+    paris = next(p for p in sample_doc["places"] if p["text"] == "Paris")
+    _, found = server.json("GET", "/api/v1/gazetteer?q=Paris")
+    texas = next(p for p in found["places"] if p["country"] == "US" and p["kind"] == "city")
+    status, doc = server.json("POST", f"/api/v1/documents/{doc_id}/places/{paris['start']}-{paris['end']}/corrections",
+                              {"place_id": texas["place_id"]})
+    fixed = next(p for p in doc["places"] if p["start"] == paris["start"])
+    assert status == 200 and fixed["country"] == "US" and fixed["corrected"] and fixed["automatic"]["country"] == "FR"
+    status, doc = server.json("POST", f"/api/v1/documents/{doc_id}/reprocess")
+    assert status == 200
+    after = {e["id"]: e for e in doc["events"]}
+    assert after[strike["id"]]["status"] == "claimed" and after[summit["id"]]["rejected"]
+    assert next(p for p in doc["places"] if p["start"] == paris["start"])["country"] == "US"
+    assert [c["action"] for c in doc["corrections"]] == ["status", "reject", "resolve"]
+
+
+def test_move_an_event_to_another_place_of_its_sentence(server: Client, sample_doc: dict) -> None:
+    event = next(e for e in sample_doc["events"] if e["location"] == "Kostroma")
+    others = [p for p in sample_doc["places"] if event["sentence_start"] <= p["start"] and
+              p["end"] <= event["sentence_end"] and p["start"] != event["place_start"]]
+    target = others[0]
+    status, moved = server.json("POST", f"/api/v1/events/{event['id']}/corrections",
+                                {"action": "move", "value": {"start": target["start"], "end": target["end"]}})
+    assert status == 200 and moved["place_start"] == target["start"] and moved["located_by"] == "review"
+    status, body = server.json("POST", f"/api/v1/events/{event['id']}/corrections",
+                               {"action": "move", "value": {"start": 0, "end": 3}})
+    assert status == 400
+
+
+@pytest.mark.parametrize(("body", "status"), [({"action": "explode"}, 400), ({"action": "subtype", "value": "x"}, 400),
+                                              ({"action": "status", "value": "maybe"}, 400), ({"value": 1}, 400),
+                                              ({"action": "move", "value": "here"}, 400)])
+def test_bad_corrections(server: Client, sample_doc: dict, body: dict, status: int) -> None:
+    event_id = sample_doc["events"][0]["id"]
+    code, out = server.json("POST", f"/api/v1/events/{event_id}/corrections", body)
+    assert code == status and out["error"]["message"]
+    code, _, _ = server.request("POST", f"/api/v1/events/{event_id}/corrections", b"action=reject",
+                                {"Content-Type": "application/x-www-form-urlencoded"})
+    assert code == 415
+
+
+def test_maps_are_self_contained_with_a_strict_csp(server: Client, sample_doc: dict) -> None:
+    status, headers, raw = server.request("GET", f"/api/v1/maps/{sample_doc['id']}.html")
+    html = raw.decode()
+    assert status == 200 and "newsmap-data" in html and "cdn.jsdelivr" not in html
+    csp = headers["Content-Security-Policy"]
+    assert "'sha256-" in csp and "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    status, _, raw = server.request("GET", "/api/v1/maps/events.html?category=strike")
+    assert status == 200 and b"Strikes (" in raw
+
+
+def test_security_headers_and_csrf(server: Client) -> None:
+    status, headers, raw = server.request("GET", "/")
+    assert status == 200 and headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    assert 'name="csrf_token"' in raw.decode()
+    status, _, raw = server.request("POST", "/documents", b"text=Shelling+hit+Kharkiv",
+                                    {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 400 and b"form expired" in raw and b"Traceback" not in raw
+
+
+def test_pages_escape_article_text(server: Client) -> None:
+    evil = 'Drones hit an oil depot in Lipetsk <script>alert(1)</script> region. <img src=x onerror=alert(2)>'
+    _, doc = server.json("POST", "/api/v1/documents", {"text": evil, "title": "<b>t</b>"})
+    _, _, raw = server.request("GET", f"/documents/{doc['id']}")
+    page = raw.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page and "<b>t</b>" not in page
+
+
+def test_openapi_lists_exactly_the_routes(server: Client) -> None:
+    from openapi_spec_validator import validate
+
+    status, spec = server.json("GET", "/api/v1/openapi.json")
+    assert status == 200
+    validate(spec)
+    app = create_app({"DATABASE_URL": "sqlite:///:memory:", "SECRET_KEY": "x"})
+    routes = set()
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1"):
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                routes.add((path, method.lower()))
+    documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
+    assert routes == documented
