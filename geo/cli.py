@@ -77,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve the map web app")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
-    s.add_argument("--load", action="append", default=[], help="text file to geoparse and show")
+    s.add_argument("--load", action="append", default=[], help="text file to store (once) before serving")
+    s.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     return p
 
 
@@ -291,6 +292,9 @@ def _bench(args: argparse.Namespace) -> int:
 
     run_bench(Path(args.eval_dir), args.corpus)
     run_map_bench(Path(args.eval_dir), args.corpus)
+    from web.loadtest import run_load_bench
+
+    run_load_bench(Path(args.eval_dir))
     return 0
 
 
@@ -306,7 +310,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     print(f"newsmap serving on http://{args.host}:{args.port}/ (database {store.dialect})", file=sys.stderr,
           flush=True)
-    serve(app, host=args.host, port=args.port, threads=4)
+    serve(app, host=args.host, port=args.port, threads=args.threads, connection_limit=1000)
     return 0
 
 

@@ -1,0 +1,136 @@
+"""Load test of GET /api/v1/events: N concurrent keep-alive clients against the production server.
+
+A bounded script rather than a framework: it stores enough real documents (gold corpus texts, each
+made unique so none is de-duplicated) for the target number of events, starts ``newsmap serve``
+(waitress) in its own process on a loopback port, and runs client threads in this process for a fixed
+time with a mix of realistic queries (bbox windows, category, country, paging). Reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from geo.errors import InputError
+
+QUERIES = ["/api/v1/events?limit=100", "/api/v1/events?category=strike&limit=100",
+           "/api/v1/events?bbox=-10,35,40,60&limit=100", "/api/v1/events?bbox=-125,25,-65,50&limit=50",
+           "/api/v1/events?country=US&limit=100", "/api/v1/events?status=occurred&limit=100&offset=200",
+           "/api/v1/events?q=police&limit=100", "/api/v1/events?bbox=30,0,60,40&category=diplomacy"]
+
+
+def fill(db_url: str, eval_dir: Path, events: int) -> tuple[int, int]:
+    """Store corpus documents until ``events`` events are stored; returns (documents, events)."""
+    from geo.pipeline import Geoparser
+    from web.store import Store
+
+    texts = []
+    for name in ("lgl", "trnews", "geovirus"):
+        path = eval_dir / f"{name}.jsonl"
+        if path.is_file():
+            texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
+    if not texts:
+        raise InputError(f"no corpus in {eval_dir} to build a load-test database from")
+    parser = Geoparser()
+    store = Store(db_url, parser.gazetteer)
+    docs = 0
+    stored = store.health()["events"]
+    while stored < events:
+        text = texts[docs % len(texts)] + f"\n\n(copy {docs})"
+        store.add_document(parser, text, title=f"load {docs}", published="2024-01-01")
+        docs += 1
+        if docs % 200 == 0:
+            stored = store.health()["events"]
+    return docs, store.health()["events"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_load_bench(eval_dir: Path, *, clients: int = 50, seconds: float = 30.0, events: int = 10_000) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = f"sqlite:///{tmp}/load.sqlite"
+        t0 = time.perf_counter()
+        docs, stored = fill(db_url, eval_dir, events)
+        fill_s = time.perf_counter() - t0
+        port = _free_port()
+        env = dict(os.environ, NEWSMAP_DATABASE_URL=db_url)
+        server = subprocess.Popen([sys.executable, "-m", "geo.cli", "serve", "--port", str(port), "--threads", "16"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            _wait(port)
+            latencies, errors = _hammer(port, clients, seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    latencies.sort()
+    n = len(latencies)
+    pct = (lambda q: latencies[min(n - 1, int(q * n))] * 1000) if n else (lambda q: float("nan"))
+    print(f"load test: GET /api/v1/events, {clients} concurrent clients for {seconds:.0f} s, waitress 16 threads, "
+          f"SQLite with {stored:,} events ({docs:,} documents stored in {fill_s:.0f} s)")
+    print(f"  requests: {n:,}   errors: {errors}   requests/s: {n / seconds:.0f}")
+    print(f"  latency p50 {pct(0.50):.1f} ms   p90 {pct(0.90):.1f} ms   p99 {pct(0.99):.1f} ms")
+
+
+def _wait(port: int, timeout: float = 60.0) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/health")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise InputError("the server did not start")
+
+
+def _hammer(port: int, clients: int, seconds: float) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        nonlocal errors
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        failed = 0
+        while time.monotonic() < stop:
+            t = time.perf_counter()
+            try:
+                conn.request("GET", rng.choice(QUERIES))
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    failed += 1
+            except OSError:
+                failed += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - t)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return latencies, errors
