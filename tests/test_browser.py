@@ -84,9 +84,12 @@ def _drawn(frame) -> list[str]:
 def test_paste_the_sample_and_see_its_events_on_the_map(page, base: str) -> None:
     _paste_sample(page, base)
     assert "Paris coalition summit" in page.locator("h1").inner_text()
-    names = _drawn(_map_frame(page))
+    frame = _map_frame(page)
+    names = _drawn(frame)
     for place in ("Paris", "Kostroma", "Lipetsk", "Greenland", "Venezuela", "Ukraine"):
         assert place in names, names
+    areas = frame.evaluate("window.newsmap.drawn.filter(d => d.kind === 'area').map(d => d.name)")
+    assert {"Greenland", "Venezuela", "Kostroma"} <= set(areas)
     assert page.locator("article.text mark.nm-event").count() >= 5
     assert page.refused == [] and page.errors == []
 
