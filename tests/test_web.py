@@ -56,6 +56,7 @@ def server(tmp_path_factory, db_url):
     yield Client(f"http://127.0.0.1:{srv.server_port}")
     srv.shutdown()
     thread.join(timeout=10)
+    app.extensions["newsmap.store"].close()
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +162,36 @@ def test_bad_filters_are_400_with_a_message(server: Client, query: str) -> None:
 def test_bad_documents(server: Client, body, headers, status: int) -> None:
     code, _, raw = server.request("POST", "/api/v1/documents", body, headers)
     assert code == status and json.loads(raw)["error"]["message"]
+
+
+def test_nul_characters_are_400_and_nothing_is_stored(server: Client) -> None:
+    _, before = server.json("GET", "/api/v1/health")
+    for body in ({"text": "Shelling hit Kharkiv\u0000 overnight."}, {"text": "Shelling hit Odesa.", "title": "a\u0000"},
+                 {"text": "Shelling hit Lviv.", "url": "https://x/\u0000"}):
+        status, out = server.json("POST", "/api/v1/documents", body)
+        assert status == 400 and "NUL" in out["error"]["message"], body
+    past_sniffing = b"Protesters gathered in Nairobi. " * 300 + b"\x00"  # decode() looks at the first 8 KiB only
+    upload = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="n.txt"\r\n\r\n' + past_sniffing +
+              b"\r\n--b--\r\n")
+    status, out = server.json("POST", "/api/v1/documents", upload,
+                              headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert status == 400 and "NUL" in out["error"]["message"]
+    for query in ("q=a%00b", "country=%00"):
+        status, out = server.json("GET", f"/api/v1/events?{query}")
+        assert status == 400 and "NUL" in out["error"]["message"], query
+    _, after = server.json("GET", "/api/v1/health")
+    assert after["documents"] == before["documents"]
+
+
+def test_q_takes_like_wildcards_literally(server: Client) -> None:
+    titles = ["zq50% up", "zq500 up", "zq_1", "zqa1", "zq\\w", "zqw"]
+    for n, title in enumerate(titles):
+        status, _ = server.json("POST", "/api/v1/documents",
+                                {"text": f"Shelling hit Kharkiv overnight, officials said ({n}).", "title": title})
+        assert status == 201
+    for q, title in (("zq50%25", "zq50% up"), ("zq_1", "zq_1"), ("ZQ%5C", "zq\\w")):
+        _, body = server.json("GET", f"/api/v1/events?q={q}")
+        assert body["numberMatched"] > 0 and {f["properties"]["title"] for f in body["features"]} == {title}, q
 
 
 def test_oversized_body_is_413_and_nothing_is_stored(server: Client) -> None:
@@ -283,3 +314,4 @@ def test_openapi_lists_exactly_the_routes(server: Client) -> None:
                 routes.add((path, method.lower()))
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
     assert routes == documented
+

@@ -168,6 +168,10 @@ class Store:
             con.exec_driver_sql("ALTER TABLE events ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326)")
             con.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_geom_idx ON events USING GIST (geom)")
 
+    def close(self) -> None:
+        """Close the pooled connections (a database server otherwise keeps them until they are collected)."""
+        self.engine.dispose()
+
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         with self.engine.begin() as con:
@@ -180,6 +184,8 @@ class Store:
         """Store and process a text; the same text again returns the stored document (created False)."""
         if not text or not text.strip():
             raise InputError("the text is empty")
+        for name, value in (("the text", text), ("the title", title), ("the url", source_url)):
+            _refuse_nul(name, value)
         digest = content_hash(text)
         with self.begin() as con:
             existing = con.execute(sa.select(documents.c.id).where(documents.c.content_hash == digest)).scalar()
@@ -388,7 +394,7 @@ class Store:
             if doc is None:
                 raise NotFound(f"no document {doc_id!r}")
             place_list = con.execute(sa.select(places).where(places.c.document_id == doc_id)
-                                     .order_by(places.c.start)).mappings().all()
+                                     .order_by(places.c.start, places.c.end)).mappings().all()
         out = {k: doc[k] for k in ("id", "title", "source_url", "published", "created_at", "processed_at", "text")}
         out["places"] = [_place_out(p) for p in place_list]
         out["events"], _ = self.events(EventQuery(document_id=doc_id, include_rejected=True, limit=MAX_LIMIT))
@@ -414,6 +420,8 @@ class Store:
 
     def events(self, q: EventQuery) -> tuple[list[dict[str, Any]], int]:
         """Events matching the filters, newest documents first, and how many match in all."""
+        _refuse_nul("q", q.q)
+        _refuse_nul("country", q.country)
         cond = []
         if not q.include_rejected:
             cond.append(events.c.rejected.is_(False))
@@ -469,6 +477,12 @@ def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _refuse_nul(name: str, value: str | None) -> None:
+    """PostgreSQL text cannot hold U+0000 and SQLite compares up to it: refused alike on every backend."""
+    if value and "\x00" in value:
+        raise InputError(f"{name} contains a NUL character (U+0000)")
 
 
 def _place_columns(d: dict[str, Any], place_id: int | None) -> dict[str, Any]:
