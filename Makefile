@@ -8,7 +8,7 @@ EVAL_DIR ?= ../shared/eval
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install data gazetteer browser test run eval bench lint clean train-linker
+.PHONY: install data gazetteer browser postgres test run eval bench lint clean train-linker
 
 install: $(VENV)/.installed
 
@@ -34,8 +34,15 @@ $(GAZ): $(VENV)/.installed $(NPM_DIR)/node_modules/.installed geo/build_gazettee
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
-test: $(GAZ) browser
-	$(PY) -m pytest -q
+# PostgreSQL 15 + PostGIS from Debian, and a private cluster on 127.0.0.1:55432 for the tests (scripts/postgres.sh;
+# `scripts/postgres.sh stop` stops it). The tests that take `db_url` run on SQLite and on this PostGIS database.
+postgres:
+	{ test -x /usr/lib/postgresql/15/bin/pg_ctl && test -f /usr/share/postgresql/15/extension/postgis.control; } || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql postgresql-15-postgis-3)
+	scripts/postgres.sh start
+
+test: $(GAZ) browser postgres
+	NEWSMAP_TEST_POSTGRES_URL=$$(scripts/postgres.sh url) $(PY) -m pytest -q
 
 run: $(GAZ)
 	$(VENV)/bin/newsmap serve --host $(HOST) --port $(PORT) --load data/samples/paris-coalition-summit.txt
@@ -55,4 +62,5 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check geo web tests scripts
 
 clean:
+	-scripts/postgres.sh stop
 	rm -rf $(VENV) data/build $(NPM_DIR)/node_modules .pytest_cache

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from geo.gazetteer import Gazetteer, get_gazetteer
 from geo.pipeline import Geoparser
@@ -73,7 +79,37 @@ def offline_page(browser):
     page.close()
 
 
-@pytest.fixture(scope="session")
-def db_url():
-    """A function giving a fresh database URL in a directory: an embedded SQLite file."""
-    return lambda directory: f"sqlite:///{directory}/newsmap.sqlite"
+POSTGRES_URL_VAR = "NEWSMAP_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgis"])
+def db_url(request: pytest.FixtureRequest) -> Iterator[Callable[[Path], str]]:
+    """A function giving a fresh, empty database URL for a directory, once per backend.
+
+    ``sqlite``: an embedded file in the directory. ``postgis``: a new database ``newsmap_t_<random>``
+    with PostGIS on the server of ``NEWSMAP_TEST_POSTGRES_URL`` (``make test`` starts one through
+    scripts/postgres.sh and sets it), dropped at the end of the session; skipped when it is unset.
+    """
+    if request.param == "sqlite":
+        yield lambda directory: f"sqlite:///{directory}/newsmap.sqlite"
+        return
+    server = os.environ.get(POSTGRES_URL_VAR)
+    if not server:
+        pytest.skip(f"{POSTGRES_URL_VAR} is unset: run `make test`, or scripts/postgres.sh start and "
+                    f"{POSTGRES_URL_VAR}=$(scripts/postgres.sh url)")
+    created: list[str] = []
+
+    def fresh(_directory: Path) -> str:
+        name = f"newsmap_t_{secrets.token_hex(6)}"
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        created.append(name)
+        url = urlunsplit(urlsplit(server)._replace(path="/" + name))
+        with psycopg.connect(url, autocommit=True) as con:
+            con.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+        return url
+
+    yield fresh
+    with psycopg.connect(server, autocommit=True) as con:
+        for name in created:
+            con.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
