@@ -315,3 +315,9 @@ def test_openapi_lists_exactly_the_routes(server: Client) -> None:
     documented = {(path, method) for path, ops in spec["paths"].items() for method in ops}
     assert routes == documented
 
+
+def test_area_events_keep_their_gazetteer_place_for_shapes(server: Client, sample_doc: dict) -> None:
+    greenland = next(e for e in sample_doc["events"] if e["location"] == "Greenland")
+    assert greenland["place_kind"] == "country" and greenland["place_id"] is not None
+    _, _, raw = server.request("GET", f"/api/v1/maps/{sample_doc['id']}.html")
+    assert b'"shapes":{"0":' in raw  # country and region outlines travel with the map

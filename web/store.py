@@ -66,7 +66,7 @@ events = sa.Table(
     sa.Column("document_id", sa.String(16), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False,
               index=True),
     sa.Column("auto", sa.Text, nullable=False),
-    sa.Column("rejected", sa.Boolean, nullable=False, default=False),
+    sa.Column("rejected", sa.Boolean, nullable=False, default=False, index=True),
     sa.Column("corrected", sa.Boolean, nullable=False, default=False),
     sa.Column("subtype", sa.String(40), nullable=False, index=True),
     sa.Column("category", sa.String(20), nullable=False, index=True),
@@ -144,7 +144,16 @@ class Store:
         if self.dialect == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         self.gazetteer = gazetteer
+        self._added = 0
         self.migrate()
+        self.analyze()
+
+    def analyze(self) -> None:
+        """Fresh planner statistics (SQLite has no autovacuum): without them a filter on a category is
+        planned through the low-selectivity "rejected" index and counts read the whole table."""
+        if self.dialect == "sqlite":
+            with self.begin() as con:
+                con.exec_driver_sql("ANALYZE")
 
     # ---- schema ---------------------------------------------------------------------------------------
 
@@ -200,6 +209,9 @@ class Store:
                 self._process(con, parser, doc_id, text, published)
         except sa.exc.IntegrityError:  # a concurrent request stored the same text first
             return doc_id, False
+        self._added += 1
+        if self._added % 1000 == 0:
+            self.analyze()
         return doc_id, True
 
     def reprocess(self, parser: Geoparser, doc_id: str) -> None:
@@ -224,7 +236,7 @@ class Store:
         roles = place_roles(text, toponyms, found)
         place_rows = []
         for t in toponyms:
-            d = t.to_dict()
+            d = dict(t.to_dict(), place_id=t.place.id)  # the gazetteer row: shapes, re-resolving
             place_rows.append({"document_id": doc_id, "start": d["start"], "end": d["end"], "text": d["text"],
                                "role": roles[(d["start"], d["end"])], "auto": json.dumps(d, ensure_ascii=False),
                                **_place_columns(d, t.place.id)})
@@ -455,12 +467,15 @@ class Store:
                             .bindparams(x1=x1, x2=x2, y1=y1, y2=y2))
             else:
                 cond.append(sa.and_(events.c.lon.between(x1, x2), events.c.lat.between(y1, y2)))
-        base = sa.select(events, documents.c.title, documents.c.source_url) \
-            .join(documents, documents.c.id == events.c.document_id).where(*cond)
+        joined = events.join(documents, documents.c.id == events.c.document_id)
+        # Newest first by insertion order (the primary key): no sort of the whole table. One document reads
+        # in text order. The count needs the join only when the title is searched.
+        order = (events.c.sentence_start, events.c.pk) if q.document_id else (events.c.pk.desc(),)
+        counted = sa.select(sa.func.count()).select_from(joined if q.q else events).where(*cond)
         with self.begin() as con:
-            total = con.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar() or 0
-            rows = con.execute(base.order_by(documents.c.created_at.desc(), events.c.document_id,
-                                             events.c.sentence_start, events.c.pk)
+            total = con.execute(counted).scalar() or 0
+            rows = con.execute(sa.select(events, documents.c.title, documents.c.source_url).select_from(joined)
+                               .where(*cond).order_by(*order)
                                .limit(min(max(q.limit, 0), MAX_LIMIT)).offset(max(q.offset, 0))).mappings().all()
         return [_event_out(r) for r in rows], total
 
