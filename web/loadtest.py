@@ -67,14 +67,16 @@ def run_load_bench(eval_dir: Path, *, clients: int = 50, seconds: float = 30.0, 
         fill_s = time.perf_counter() - t0
         port = _free_port()
         env = dict(os.environ, NEWSMAP_DATABASE_URL=db_url)
+        log = open(Path(tmp) / "server.log", "wb")  # noqa: SIM115 (a pipe nobody reads would fill and stall the server)
         server = subprocess.Popen([sys.executable, "-m", "geo.cli", "serve", "--port", str(port), "--threads", "16"],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                  env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
             _wait(port)
             latencies, errors = _hammer(port, clients, seconds)
         finally:
             server.terminate()
             server.wait(timeout=10)
+            log.close()
     latencies.sort()
     n = len(latencies)
     pct = (lambda q: latencies[min(n - 1, int(q * n))] * 1000) if n else (lambda q: float("nan"))
@@ -100,6 +102,7 @@ def _wait(port: int, timeout: float = 60.0) -> None:
 def _hammer(port: int, clients: int, seconds: float) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
+    reasons: dict[str, int] = {}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -117,8 +120,10 @@ def _hammer(port: int, clients: int, seconds: float) -> tuple[list[float], int]:
                 resp.read()
                 if resp.status != 200:
                     failed += 1
-            except OSError:
+                    reasons[f"HTTP {resp.status}"] = reasons.get(f"HTTP {resp.status}", 0) + 1
+            except OSError as err:
                 failed += 1
+                reasons[type(err).__name__] = reasons.get(type(err).__name__, 0) + 1
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
@@ -133,4 +138,6 @@ def _hammer(port: int, clients: int, seconds: float) -> tuple[list[float], int]:
         th.start()
     for th in threads:
         th.join()
+    if reasons:
+        print(f"  errors by kind: {reasons}")
     return latencies, errors

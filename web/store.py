@@ -139,6 +139,9 @@ class Store:
         kwargs: dict[str, Any] = {}
         if url.startswith("sqlite"):
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        if ":memory:" not in url:
+            # At least one pooled connection per server thread: a thread that waits for one stalls its request.
+            kwargs.update(pool_size=24, max_overflow=16, pool_timeout=10)
         self.engine: Engine = sa.create_engine(url, future=True, **kwargs)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
