@@ -1,4 +1,4 @@
-"""The ``newsmap`` command: geoparse, events, map, geocode, eval, bench, serve.
+"""The ``newsmap`` command: geoparse, events, map, ingest, geocode, eval, bench, serve.
 
 Errors the user can fix (missing file, bad encoding, bad JSON line) print one line and exit 2;
 no traceback reaches the terminal.
@@ -53,6 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--width", type=int, default=1200)
     m.add_argument("--height", type=int, default=800)
     m.add_argument("--embed", metavar="URL", help="print a responsive iframe snippet for the map published at URL")
+
+    i = sub.add_parser("ingest", help="batch-geoparse archives into the store (resumable; workers or Dask)")
+    i.add_argument("sources", nargs="+", help=".jsonl, .csv, folders of .txt/.html, RSS/Atom files or URLs, "
+                                               "article URLs")
+    i.add_argument("--database", help="store URL (default: $NEWSMAP_DATABASE_URL or the embedded SQLite file)")
+    i.add_argument("--workers", type=int, default=1, help="worker processes (each loads the gazetteer once)")
+    i.add_argument("--engine", choices=("local", "dask"), default="local")
+    i.add_argument("--scheduler", help="an existing Dask scheduler, tcp://host:port (with --engine dask)")
+    i.add_argument("--batch", type=int, default=500, help="documents per batch (one transaction each)")
+    i.add_argument("--rejects", default="rejects.jsonl", help="where rejected records and reasons go")
+    i.add_argument("--quiet", action="store_true", help="no progress bar")
 
     c = sub.add_parser("geocode", help="look a name up in the offline gazetteer")
     c.add_argument("query")
@@ -212,6 +223,34 @@ def _map(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from geo.gazetteer import get_gazetteer
+    from web import config_from_env
+    from web.ingest import rejects_file, run_ingest
+    from web.store import Store
+
+    if args.batch < 1:
+        raise _usage("--batch must be at least 1")
+    if args.scheduler and args.engine != "dask":
+        raise _usage("--scheduler needs --engine dask")
+    url = args.database or config_from_env()["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    store = Store(url, get_gazetteer())
+    rejects = rejects_file(args.rejects)
+    try:
+        summary = run_ingest(args.sources, store, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
+                             batch=args.batch, rejects=rejects, progress=not args.quiet and sys.stderr.isatty())
+    finally:
+        if rejects is not None:
+            rejects.close()
+        store.close()
+    print(summary.report(), file=sys.stderr)
+    if summary.rejected:
+        print(f"rejected records and reasons: {args.rejects}", file=sys.stderr)
+    return 0
+
+
 def _geocode(args: argparse.Namespace) -> int:
     from geo.geopy_adapter import OfflineGeocoder, online_fallback
 
@@ -320,8 +359,8 @@ def _usage(message: str) -> NewsMapError:
     return InputError(message)
 
 
-_COMMANDS = {"geoparse": _geoparse, "events": _events, "map": _map, "geocode": _geocode, "eval": _eval, "bench": _bench,
-             "serve": _serve}
+_COMMANDS = {"geoparse": _geoparse, "events": _events, "map": _map, "ingest": _ingest, "geocode": _geocode,
+             "eval": _eval, "bench": _bench, "serve": _serve}
 
 
 if __name__ == "__main__":

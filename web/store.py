@@ -128,6 +128,51 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(norm.encode("utf-8")).hexdigest()
 
 
+@dataclass(frozen=True)
+class Processed:
+    """A document and the rows the pipeline made of it: plain data, so worker processes can return it."""
+
+    doc_id: str
+    content_hash: str
+    text: str
+    title: str
+    source_url: str
+    published: str | None
+    places: list[dict[str, Any]]
+    events: list[dict[str, Any]]
+
+
+def check_document(text: str, title: str = "", source_url: str = "") -> None:
+    if not text or not text.strip():
+        raise InputError("the text is empty")
+    for name, value in (("the text", text), ("the title", title), ("the url", source_url)):
+        _refuse_nul(name, value)
+
+
+def process_document(parser: Geoparser, text: str, *, title: str = "", source_url: str = "",
+                     published: str | None = None) -> Processed:
+    """Run the pipeline on one text and shape the rows to store; no database involved."""
+    digest = content_hash(text)
+    doc_id = digest[:12]
+    doc_date = dt.date.fromisoformat(published) if published else None
+    toponyms, found = parser.events(text, doc_id=doc_id, doc_date=doc_date)
+    roles = place_roles(text, toponyms, found)
+    place_rows = []
+    for t in toponyms:
+        d = dict(t.to_dict(), place_id=t.place.id)  # the gazetteer row: shapes, re-resolving
+        place_rows.append({"start": d["start"], "end": d["end"], "text": d["text"],
+                           "role": roles[(d["start"], d["end"])], "auto": json.dumps(d, ensure_ascii=False),
+                           **_place_columns(d, t.place.id)})
+    event_values = []
+    for e, row in zip(found, event_rows(found, gazetteer=parser.gazetteer), strict=True):
+        row = dict(row, place_start=e.place.mention.start if e.place else None,
+                   place_end=e.place.mention.end if e.place else None)
+        event_values.append({"id": e.id, "auto": json.dumps(row, ensure_ascii=False), **_event_columns(row, published)})
+    return Processed(doc_id=doc_id, content_hash=digest, text=text, title=title.strip()[:500],
+                     source_url=source_url.strip()[:2000], published=published, places=place_rows,
+                     events=event_values)
+
+
 class Store:
     """One database; thread-safe through SQLAlchemy's pool."""
 
@@ -194,28 +239,73 @@ class Store:
     def add_document(self, parser: Geoparser, text: str, *, title: str = "", source_url: str = "",
                      published: str | None = None) -> tuple[str, bool]:
         """Store and process a text; the same text again returns the stored document (created False)."""
-        if not text or not text.strip():
-            raise InputError("the text is empty")
-        for name, value in (("the text", text), ("the title", title), ("the url", source_url)):
-            _refuse_nul(name, value)
+        check_document(text, title, source_url)
         digest = content_hash(text)
         with self.begin() as con:
             existing = con.execute(sa.select(documents.c.id).where(documents.c.content_hash == digest)).scalar()
             if existing:
                 return existing, False
-        doc_id = digest[:12]
+        done = process_document(parser, text, title=title, source_url=source_url, published=published)
         try:
             with self.begin() as con:
-                con.execute(documents.insert().values(
-                    id=doc_id, content_hash=digest, title=title.strip()[:500], source_url=source_url.strip()[:2000],
-                    published=published, text=text, created_at=now()))
-                self._process(con, parser, doc_id, text, published)
+                self._write(con, done)
         except sa.exc.IntegrityError:  # a concurrent request stored the same text first
-            return doc_id, False
-        self._added += 1
-        if self._added % 1000 == 0:
+            return done.doc_id, False
+        self._count_added(1)
+        return done.doc_id, True
+
+    def stored_hashes(self, hashes: Sequence[str]) -> set[str]:
+        """Which of these content hashes are already stored (to skip them before any work)."""
+        found: set[str] = set()
+        with self.begin() as con:
+            for i in range(0, len(hashes), 500):
+                chunk = list(hashes[i:i + 500])
+                found |= set(con.execute(sa.select(documents.c.content_hash)
+                                         .where(documents.c.content_hash.in_(chunk))).scalars())
+        return found
+
+    def add_processed(self, batch: Sequence[Processed]) -> int:
+        """Write processed documents, all or none per call; returns how many were new.
+
+        A document already stored (by another writer meanwhile) is skipped, so a batch can be
+        re-run after any interruption and every document ends up stored exactly once."""
+        if not batch:
+            return 0
+        try:
+            with self.begin() as con:
+                stored = self._hashes_in(con, [d.content_hash for d in batch])
+                new = []
+                for d in batch:
+                    if d.content_hash not in stored:
+                        stored.add(d.content_hash)  # the same text twice in one batch is one document
+                        new.append(d)
+                for d in new:
+                    self._write(con, d)
+        except sa.exc.IntegrityError:  # a concurrent writer: fall back to one document a transaction
+            count = 0
+            for d in batch:
+                try:
+                    with self.begin() as con:
+                        if not self._hashes_in(con, [d.content_hash]):
+                            self._write(con, d)
+                            count += 1
+                except sa.exc.IntegrityError:
+                    continue
+            self._count_added(count)
+            return count
+        self._count_added(len(new))
+        return len(new)
+
+    @staticmethod
+    def _hashes_in(con: Connection, hashes: list[str]) -> set[str]:
+        return set(con.execute(sa.select(documents.c.content_hash).where(documents.c.content_hash.in_(hashes)))
+                   .scalars())
+
+    def _count_added(self, n: int) -> None:
+        before = self._added
+        self._added += n
+        if self._added // 1000 != before // 1000:
             self.analyze()
-        return doc_id, True
 
     def reprocess(self, parser: Geoparser, doc_id: str) -> None:
         """Run the pipeline again on a stored document; corrections are re-applied to the new output."""
@@ -224,7 +314,9 @@ class Store:
             if doc is None:
                 raise NotFound(f"no document {doc_id!r}")
             self._delete_outputs(con, doc_id)
-            self._process(con, parser, doc_id, doc["text"], doc["published"])
+            done = process_document(parser, doc["text"], title=doc["title"], source_url=doc["source_url"],
+                                    published=doc["published"])
+            self._write_outputs(con, done)
 
     def _delete_outputs(self, con: Connection, doc_id: str) -> None:
         if self.dialect == "sqlite":
@@ -233,29 +325,19 @@ class Store:
         con.execute(events.delete().where(events.c.document_id == doc_id))
         con.execute(places.delete().where(places.c.document_id == doc_id))
 
-    def _process(self, con: Connection, parser: Geoparser, doc_id: str, text: str, published: str | None) -> None:
-        doc_date = dt.date.fromisoformat(published) if published else None
-        toponyms, found = parser.events(text, doc_id=doc_id, doc_date=doc_date)
-        roles = place_roles(text, toponyms, found)
-        place_rows = []
-        for t in toponyms:
-            d = dict(t.to_dict(), place_id=t.place.id)  # the gazetteer row: shapes, re-resolving
-            place_rows.append({"document_id": doc_id, "start": d["start"], "end": d["end"], "text": d["text"],
-                               "role": roles[(d["start"], d["end"])], "auto": json.dumps(d, ensure_ascii=False),
-                               **_place_columns(d, t.place.id)})
-        if place_rows:
-            con.execute(places.insert(), place_rows)
-        rows = event_rows(found, gazetteer=self.gazetteer)
-        event_values = []
-        for e, row in zip(found, rows, strict=True):
-            row = dict(row, place_start=e.place.mention.start if e.place else None,
-                       place_end=e.place.mention.end if e.place else None)
-            event_values.append({"id": e.id, "document_id": doc_id, "auto": json.dumps(row, ensure_ascii=False),
-                                 **_event_columns(row, published)})
-        if event_values:
-            con.execute(events.insert(), event_values)
-        con.execute(documents.update().where(documents.c.id == doc_id).values(processed_at=now()))
-        self._apply_corrections(con, doc_id)
+    def _write(self, con: Connection, d: Processed) -> None:
+        con.execute(documents.insert().values(
+            id=d.doc_id, content_hash=d.content_hash, title=d.title, source_url=d.source_url, published=d.published,
+            text=d.text, created_at=now()))
+        self._write_outputs(con, d)
+
+    def _write_outputs(self, con: Connection, d: Processed) -> None:
+        if d.places:
+            con.execute(places.insert(), [dict(p, document_id=d.doc_id) for p in d.places])
+        if d.events:
+            con.execute(events.insert(), [dict(e, document_id=d.doc_id) for e in d.events])
+        con.execute(documents.update().where(documents.c.id == d.doc_id).values(processed_at=now()))
+        self._apply_corrections(con, d.doc_id)
 
     # ---- corrections ----------------------------------------------------------------------------------
 

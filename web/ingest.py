@@ -1,0 +1,215 @@
+"""Batch ingestion into the store: stream documents, process them on worker processes or Dask, write once.
+
+The archive is read one batch at a time (never whole). Each batch: documents whose content hash is
+already stored are skipped before any work (so a run killed at any point and started again finishes
+with every document stored exactly once), the rest are processed by the chosen engine, and the
+results are written in one transaction per batch. Workers load the gazetteer once each.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+from typing import IO, Any
+
+from geo.errors import InputError
+from geo.ingest_sources import Doc, Reject, iter_sources
+from web.store import Processed, Store, check_document, content_hash, process_document
+
+ENGINES = ("local", "dask")
+
+
+@dataclass
+class Summary:
+    read: int = 0
+    stored: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    places: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def report(self) -> str:
+        rate = self.read / self.seconds if self.seconds else 0.0
+        lines = [f"documents read {self.read:,}: stored {self.stored:,}, already stored {self.skipped:,}, "
+                 f"rejected {self.rejected:,}",
+                 f"places {self.places:,}, events {self.events:,}, in {self.seconds:.1f} s ({rate:,.1f} documents/s)"]
+        if self.reasons:
+            top = sorted(self.reasons.items(), key=lambda kv: -kv[1])[:5]
+            lines.append("rejects: " + "; ".join(f"{n} x {r}" for r, n in top))
+        return "\n".join(lines)
+
+
+# ---- work done in worker processes ---------------------------------------------------------------------------
+
+Task = tuple[str, str, str, str | None, str]  # text, title, url, date, source
+_parser = None
+
+
+def _work(doc: Task) -> Processed | Reject:
+    """One document -> rows to store, or a reject; runs in a worker with its own gazetteer."""
+    global _parser
+    text, title, url, date, source = doc
+    try:
+        if _parser is None:
+            from geo.pipeline import Geoparser
+
+            _parser = Geoparser()
+        check_document(text, title, url)
+        return process_document(_parser, text, title=title, source_url=url, published=_date(date))
+    except InputError as err:
+        return Reject(source, str(err))
+
+
+def _date(value: str | None) -> str | None:
+    import datetime as dt
+
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None  # an unreadable date is dropped, the document kept
+
+
+# ---- engines ------------------------------------------------------------------------------------------------
+
+
+class _Local:
+    """One process (workers=1) or a pool of spawned processes."""
+
+    def __init__(self, workers: int) -> None:
+        self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn")) if workers > 1 else None
+        self.workers = workers
+
+    def submit(self, docs: list[Task]) -> Callable[[], list[Processed | Reject]]:
+        """Start the work; the returned function waits for it (so the next batch runs while one is written)."""
+        if self.pool is None:
+            return lambda: [_work(d) for d in docs]
+        results = self.pool.map(_work, docs, chunksize=max(1, len(docs) // (self.workers * 4)))
+        return lambda: list(results)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+class _Dask:
+    """A LocalCluster of worker processes, or an existing scheduler (tcp://host:port)."""
+
+    def __init__(self, workers: int, scheduler: str | None) -> None:
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler:
+            self.client = Client(scheduler)
+        else:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, silence_logs=40)
+            self.client = Client(self.cluster)
+
+    def submit(self, docs: list[Task]) -> Callable[[], list[Processed | Reject]]:
+        futures = self.client.map(_work, docs, pure=False)
+        return lambda: self.client.gather(futures)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _batches(items: Iterable[Doc | Reject], size: int) -> Iterator[tuple[list[Doc], list[Reject]]]:
+    docs: list[Doc] = []
+    rejects: list[Reject] = []
+    for item in items:
+        if isinstance(item, Reject):
+            rejects.append(item)
+        else:
+            docs.append(item)
+        if len(docs) >= size:
+            yield docs, rejects
+            docs, rejects = [], []
+    if docs or rejects:
+        yield docs, rejects
+
+
+def run_ingest(sources: Sequence[str], store: Store, *, workers: int = 1, engine: str = "local",
+               scheduler: str | None = None, batch: int = 500, rejects: IO[str] | None = None,
+               progress: bool = False) -> Summary:
+    """Ingest every document of ``sources`` into ``store``; returns the counts."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if workers < 1:
+        raise InputError("--workers must be at least 1")
+    summary = Summary()
+    t0 = time.perf_counter()
+    mapper: Any = _Dask(workers, scheduler) if engine == "dask" else _Local(workers)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" docs", file=sys.stderr, dynamic_ncols=True)
+    pending: Callable[[], list[Processed | Reject]] | None = None
+    try:
+        for docs, bad in _batches(iter_sources(sources), batch):
+            for r in bad:
+                _reject(summary, rejects, r)
+            summary.read += len(docs) + len(bad)
+            hashes = [content_hash(d.text) for d in docs]
+            known = store.stored_hashes(list(dict.fromkeys(hashes)))
+            todo: list[Task] = []
+            seen: set[str] = set()
+            for d, h in zip(docs, hashes, strict=True):
+                if h in known or h in seen:
+                    summary.skipped += 1
+                    continue
+                seen.add(h)
+                todo.append((d.text, d.title, d.url, d.date, d.source))
+            started = mapper.submit(todo) if todo else None
+            if pending is not None:  # write the previous batch while this one is processed
+                _write(store, pending(), summary, rejects)
+            pending = started
+            if bar is not None:
+                bar.update(len(docs) + len(bad))
+        if pending is not None:
+            _write(store, pending(), summary, rejects)
+    finally:
+        mapper.close()
+        if bar is not None:
+            bar.close()
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def _write(store: Store, results: list[Processed | Reject], summary: Summary, rejects: IO[str] | None) -> None:
+    done = []
+    for r in results:
+        if isinstance(r, Reject):
+            _reject(summary, rejects, r)
+        else:
+            done.append(r)
+    new = store.add_processed(done)
+    summary.stored += new
+    summary.skipped += len(done) - new
+    summary.places += sum(len(d.places) for d in done)
+    summary.events += sum(len(d.events) for d in done)
+
+
+def _reject(summary: Summary, out: IO[str] | None, r: Reject) -> None:
+    summary.rejected += 1
+    key = r.reason.split(" (")[0][:60]  # the kind of reject, without the record's details
+    summary.reasons[key] = summary.reasons.get(key, 0) + 1
+    if out is not None:
+        out.write(json.dumps({"source": r.source, "reason": r.reason}, ensure_ascii=False) + "\n")
+        out.flush()
+
+
+def rejects_file(path: str | None) -> IO[str] | None:
+    return Path(path).open("a", encoding="utf-8") if path else None
