@@ -8,7 +8,7 @@ EVAL_DIR ?= ../shared/eval
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install data gazetteer browser postgres test run eval bench lint clean train-linker
+.PHONY: install data gazetteer browser postgres test run eval bench bench-ingest lint clean train-linker
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,11 @@ eval: $(GAZ)
 
 bench: $(GAZ)
 	$(VENV)/bin/newsmap bench --eval-dir $(EVAL_DIR)
+
+# Ingest throughput: local engine with 1 and 2 workers, Dask with 2, on a synthetic archive of the gold corpora.
+INGEST_DOCS ?= 20000
+bench-ingest: $(GAZ)
+	$(PY) -m web.ingest_bench --eval-dir $(EVAL_DIR) --documents $(INGEST_DOCS)
 
 # Retrain the event-place linking model on the even half of eventloc.jsonl (make eval reports the odd half).
 train-linker: $(GAZ)

@@ -68,6 +68,42 @@ def _work(doc: Task) -> Processed | Reject:
         return Reject(source, str(err))
 
 
+@dataclass
+class Written:
+    """What a worker did with a chunk: counts, and the rejects for the parent to record."""
+
+    stored: int = 0
+    skipped: int = 0
+    places: int = 0
+    events: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+
+
+_stores: dict[str, Store] = {}
+
+
+def _work_write(url: str, docs: list[Task]) -> Written:
+    """Process a chunk and write it from the worker itself (one Store per worker process and database):
+    the parent only reads the archive, so it does not become the bottleneck."""
+    from geo.gazetteer import get_gazetteer
+
+    store = _stores.get(url)
+    if store is None:
+        store = _stores[url] = Store(url, get_gazetteer())
+    out = Written()
+    done = []
+    for r in (_work(d) for d in docs):
+        if isinstance(r, Reject):
+            out.rejects.append(r)
+        else:
+            done.append(r)
+    out.stored = store.add_processed(done)
+    out.skipped = len(done) - out.stored
+    out.places = sum(len(d.places) for d in done)
+    out.events = sum(len(d.events) for d in done)
+    return out
+
+
 def _date(value: str | None) -> str | None:
     import datetime as dt
 
@@ -83,40 +119,49 @@ def _date(value: str | None) -> str | None:
 
 
 class _Local:
-    """One process (workers=1) or a pool of spawned processes."""
+    """In this process (workers=1) or a pool of spawned processes; each writes what it processes."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, url: str) -> None:
         self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn")) if workers > 1 else None
-        self.workers = workers
+        self.workers, self.url = workers, url
 
-    def submit(self, docs: list[Task]) -> Callable[[], list[Processed | Reject]]:
-        """Start the work; the returned function waits for it (so the next batch runs while one is written)."""
+    def submit(self, docs: list[Task]) -> Callable[[], list[Written]]:
+        """Start the work; the returned function waits for it (so the next batch is read meanwhile)."""
         if self.pool is None:
-            return lambda: [_work(d) for d in docs]
-        results = self.pool.map(_work, docs, chunksize=max(1, len(docs) // (self.workers * 4)))
-        return lambda: list(results)
+            return lambda: [_work_write(self.url, docs)]
+        futures = [self.pool.submit(_work_write, self.url, chunk) for chunk in _chunks(docs, self.workers)]
+        return lambda: [f.result() for f in futures]
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
 
 
-class _Dask:
-    """A LocalCluster of worker processes, or an existing scheduler (tcp://host:port)."""
+def _chunks(docs: list[Task], workers: int) -> list[list[Task]]:
+    size = max(1, -(-len(docs) // (workers * 2)))
+    return [docs[i:i + size] for i in range(0, len(docs), size)]
 
-    def __init__(self, workers: int, scheduler: str | None) -> None:
+
+class _Dask:
+    """A LocalCluster of worker processes, or an existing scheduler (tcp://host:port); workers write."""
+
+    def __init__(self, workers: int, scheduler: str | None, url: str) -> None:
         from distributed import Client, LocalCluster
 
         self.cluster = None
+        self.workers, self.url = workers, url
         if scheduler:
             self.client = Client(scheduler)
+            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
 
-    def submit(self, docs: list[Task]) -> Callable[[], list[Processed | Reject]]:
-        futures = self.client.map(_work, docs, pure=False)
+    def submit(self, docs: list[Task]) -> Callable[[], list[Written]]:
+        chunks = _chunks(docs, self.workers)
+        futures = self.client.map(_work_write, [self.url] * len(chunks),
+                                  chunks, pure=False)
         return lambda: self.client.gather(futures)
 
     def close(self) -> None:
@@ -150,13 +195,13 @@ def run_ingest(sources: Sequence[str], store: Store, *, workers: int = 1, engine
         raise InputError("--workers must be at least 1")
     summary = Summary()
     t0 = time.perf_counter()
-    mapper: Any = _Dask(workers, scheduler) if engine == "dask" else _Local(workers)
+    mapper: Any = _Dask(workers, scheduler, store.url) if engine == "dask" else _Local(workers, store.url)
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(unit=" docs", file=sys.stderr, dynamic_ncols=True)
-    pending: Callable[[], list[Processed | Reject]] | None = None
+    pending: Callable[[], list[Written]] | None = None
     try:
         for docs, bad in _batches(iter_sources(sources), batch):
             for r in bad:
@@ -173,7 +218,7 @@ def run_ingest(sources: Sequence[str], store: Store, *, workers: int = 1, engine
                 seen.add(h)
                 todo.append((d.text, d.title, d.url, d.date, d.source))
             started = mapper.submit(todo) if todo else None
-            if pending is not None:  # write the previous batch while this one is processed
+            if pending is not None:  # tally the previous batch while this one is processed
                 _write(store, pending(), summary, rejects)
             pending = started
             if bar is not None:
@@ -188,18 +233,15 @@ def run_ingest(sources: Sequence[str], store: Store, *, workers: int = 1, engine
     return summary
 
 
-def _write(store: Store, results: list[Processed | Reject], summary: Summary, rejects: IO[str] | None) -> None:
-    done = []
-    for r in results:
-        if isinstance(r, Reject):
+def _write(store: Store, results: list[Written], summary: Summary, rejects: IO[str] | None) -> None:
+    """Tally what the workers wrote (the name stays: this is where a batch is done)."""
+    for w in results:
+        for r in w.rejects:
             _reject(summary, rejects, r)
-        else:
-            done.append(r)
-    new = store.add_processed(done)
-    summary.stored += new
-    summary.skipped += len(done) - new
-    summary.places += sum(len(d.places) for d in done)
-    summary.events += sum(len(d.events) for d in done)
+        summary.stored += w.stored
+        summary.skipped += w.skipped
+        summary.places += w.places
+        summary.events += w.events
 
 
 def _reject(summary: Summary, out: IO[str] | None, r: Reject) -> None:

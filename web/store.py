@@ -187,6 +187,7 @@ class Store:
         if ":memory:" not in url:
             # At least one pooled connection per server thread: a thread that waits for one stalls its request.
             kwargs.update(pool_size=24, max_overflow=16, pool_timeout=10)
+        self.url = url  # as given: worker processes open their own Store on it
         self.engine: Engine = sa.create_engine(url, future=True, **kwargs)
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
@@ -246,13 +247,7 @@ class Store:
             if existing:
                 return existing, False
         done = process_document(parser, text, title=title, source_url=source_url, published=published)
-        try:
-            with self.begin() as con:
-                self._write(con, done)
-        except sa.exc.IntegrityError:  # a concurrent request stored the same text first
-            return done.doc_id, False
-        self._count_added(1)
-        return done.doc_id, True
+        return done.doc_id, self.add_processed([done]) == 1
 
     def stored_hashes(self, hashes: Sequence[str]) -> set[str]:
         """Which of these content hashes are already stored (to skip them before any work)."""
@@ -268,7 +263,8 @@ class Store:
         """Write processed documents, all or none per call; returns how many were new.
 
         A document already stored (by another writer meanwhile) is skipped, so a batch can be
-        re-run after any interruption and every document ends up stored exactly once."""
+        re-run after any interruption and every document ends up stored exactly once. New documents
+        have no corrections yet, so their rows go in as they are, in bulk."""
         if not batch:
             return 0
         try:
@@ -279,15 +275,14 @@ class Store:
                     if d.content_hash not in stored:
                         stored.add(d.content_hash)  # the same text twice in one batch is one document
                         new.append(d)
-                for d in new:
-                    self._write(con, d)
+                self._insert(con, new)
         except sa.exc.IntegrityError:  # a concurrent writer: fall back to one document a transaction
             count = 0
             for d in batch:
                 try:
                     with self.begin() as con:
                         if not self._hashes_in(con, [d.content_hash]):
-                            self._write(con, d)
+                            self._insert(con, [d])
                             count += 1
                 except sa.exc.IntegrityError:
                     continue
@@ -295,6 +290,33 @@ class Store:
             return count
         self._count_added(len(new))
         return len(new)
+
+    def _insert(self, con: Connection, new: Sequence[Processed]) -> None:
+        if not new:
+            return
+        stamp = now()
+        con.execute(documents.insert(), [
+            {"id": d.doc_id, "content_hash": d.content_hash, "title": d.title, "source_url": d.source_url,
+             "published": d.published, "text": d.text, "created_at": stamp, "processed_at": stamp} for d in new])
+        place_rows = [dict(p, document_id=d.doc_id) for d in new for p in d.places]
+        if place_rows:
+            con.execute(places.insert(), place_rows)
+        event_rows_ = [dict(e, document_id=d.doc_id) for d in new for e in d.events]
+        if event_rows_:
+            con.execute(events.insert(), event_rows_)
+            self._index_documents(con, [d.doc_id for d in new])
+
+    def _index_documents(self, con: Connection, doc_ids: list[str]) -> None:
+        """Spatial index entries for every located event of these (new) documents, in one statement."""
+        if self.dialect == "sqlite":
+            con.execute(sa.text("INSERT INTO events_rtree (pk, min_x, max_x, min_y, max_y) "
+                                "SELECT pk, lon, lon, lat, lat FROM events "
+                                "WHERE document_id IN :ids AND lat IS NOT NULL AND lon IS NOT NULL")
+                        .bindparams(sa.bindparam("ids", expanding=True)), {"ids": doc_ids})
+        elif self.dialect == "postgresql":
+            con.execute(sa.text("UPDATE events SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
+                                "WHERE document_id IN :ids AND lat IS NOT NULL AND lon IS NOT NULL")
+                        .bindparams(sa.bindparam("ids", expanding=True)), {"ids": doc_ids})
 
     @staticmethod
     def _hashes_in(con: Connection, hashes: list[str]) -> set[str]:
@@ -324,12 +346,6 @@ class Store:
                         {"d": doc_id})
         con.execute(events.delete().where(events.c.document_id == doc_id))
         con.execute(places.delete().where(places.c.document_id == doc_id))
-
-    def _write(self, con: Connection, d: Processed) -> None:
-        con.execute(documents.insert().values(
-            id=d.doc_id, content_hash=d.content_hash, title=d.title, source_url=d.source_url, published=d.published,
-            text=d.text, created_at=now()))
-        self._write_outputs(con, d)
 
     def _write_outputs(self, con: Connection, d: Processed) -> None:
         if d.places:
