@@ -150,3 +150,21 @@ def test_review_moves_an_event_and_re_resolves_a_place(page, base: str) -> None:
     assert new_place in published and "United States" in published  # Paris, Texas in the exported map
     assert doc_id in page.url
     assert page.refused == [] and page.errors == []
+
+
+def test_explore_asks_for_the_events_in_view_after_panning(page, base: str) -> None:
+    _paste_sample(page, base)
+    page.goto(base + "/explore")
+    page.locator("#summary[data-shown]").wait_for()
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/api/v1/events" in r.url else None)
+    for _ in range(2):  # zoom in twice: from a whole-world view, one step can still show all longitudes
+        page.locator(".leaflet-control-zoom-in").click()
+        page.wait_for_timeout(400)
+    for _ in range(100):  # Playwright delivers request events while it waits
+        if any("bbox=" in u for u in requests) and "in view" in page.locator("#summary").inner_text():
+            break
+        page.wait_for_timeout(100)
+    assert any("bbox=" in u for u in requests) and "in view" in page.locator("#summary").inner_text(), \
+        (requests, page.locator("#summary").inner_text(), page.evaluate("location.href"))
+    assert page.errors == [] and page.refused == []

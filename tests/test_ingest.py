@@ -48,8 +48,8 @@ def site(tmp_path_factory):
         f"""<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
         <item><title>Teaser only</title><link>{base}/article.html</link><description>Short.</description>
         <pubDate>Tue, 06 Jan 2026 10:00:00 GMT</pubDate></item>
-        <item><title>Full</title><link>{base}/missing.html</link><description>{PARAGRAPHS[5]} {PARAGRAPHS[6]}</description>
-        </item></channel></rss>""", encoding="utf-8")
+        <item><title>Full</title><link>{base}/missing.html</link>
+        <description>{PARAGRAPHS[5]} {PARAGRAPHS[6]}</description></item></channel></rss>""", encoding="utf-8")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base, root

@@ -46,12 +46,25 @@
     return out;
   }
 
-  function load() {
+  // A filter change fetches everything that matches and fits the map to it; panning or zooming
+  // afterwards fetches only what is in view (the API answers from its spatial index), so a store of
+  // hundreds of thousands of events never travels to the browser at once.
+  var fitting = false;
+  function inView() {
+    var b = map.getBounds();
+    var w = Math.max(-180, b.getWest()), e = Math.min(180, b.getEast());
+    var s = Math.max(-90, b.getSouth()), n = Math.min(90, b.getNorth());
+    return (e - w >= 359 || w >= e) ? null : [w, s, e, n].map(function (v) { return v.toFixed(4); }).join(",");
+  }
+
+  function load(fit) {
     var query = params(), mine = ++generation;
     history.replaceState(null, "", "?" + query.toString());
     Array.prototype.forEach.call(document.querySelectorAll("a.dl"), function (a) {
       a.href = a.href.split("?")[0] + "?" + query.toString();
     });
+    var bbox = fit ? null : inView();
+    if (bbox) { query.set("bbox", bbox); }
     query.set("limit", "1000");
     summary.textContent = "Loading…";
     fetch(box.getAttribute("data-api") + "?" + query.toString(), {headers: {Accept: "application/geo+json"}})
@@ -69,14 +82,25 @@
             .bindPopup(popup(p)).addTo(layer);
           shown += 1;
         });
-        summary.textContent = shown + " located of " + res.body.numberMatched + " matching events";
+        summary.textContent = shown + " located of " + res.body.numberMatched + " matching events" +
+          (bbox ? " in view" : "") + (res.body.numberMatched > res.body.numberReturned ? " (first 1,000 shown)" : "");
         summary.setAttribute("data-shown", String(shown));
-        if (shown) { map.fitBounds(layer.getBounds(), {padding: [20, 20], maxZoom: 7}); }
+        if (fit && shown) {
+          fitting = true;  // without animation the view changes (and "moveend" fires) inside this call
+          map.fitBounds(layer.getBounds(), {padding: [20, 20], maxZoom: 7, animate: false});
+          fitting = false;
+        }
       })
       .catch(function () { if (mine === generation) { summary.textContent = "Could not load events."; } });
   }
 
-  form.addEventListener("change", load);
-  form.addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
-  load();
+  var timer = null;
+  map.on("moveend", function () {
+    if (fitting) { return; }
+    clearTimeout(timer);
+    timer = setTimeout(function () { load(false); }, 250);
+  });
+  form.addEventListener("change", function () { load(true); });
+  form.addEventListener("submit", function (ev) { ev.preventDefault(); load(true); });
+  load(true);
 }());
