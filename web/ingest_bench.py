@@ -38,6 +38,26 @@ def build_archive(eval_dir: Path, n: int, out: Path, seed: int = 7) -> Path:
     return out
 
 
+def _fresh_database(server: str | None, tmp: Path, name: str):  # type: ignore[no-untyped-def]
+    """An empty database per run: an SQLite file, or a throwaway database on the PostgreSQL server given."""
+    if not server:
+        return f"sqlite:///{tmp}/{name}.sqlite", lambda: None
+    import secrets
+
+    import psycopg
+
+    base, _, _ = server.rpartition("/")
+    db = f"newsmap_ingest_{name}_{secrets.token_hex(4)}"
+    with psycopg.connect(server, autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{db}"')
+
+    def drop() -> None:
+        with psycopg.connect(server, autocommit=True) as con:
+            con.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+    return f"{base}/{db}", drop
+
+
 def _children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
@@ -47,10 +67,10 @@ def run(eval_dir: Path, n: int, configs: list[tuple[str, int]], database: str | 
         archive = build_archive(eval_dir, n, Path(tmp) / "archive.jsonl")
         mb = archive.stat().st_size / 1e6
         print(f"ingest bench: {n:,} documents ({mb:.0f} MB of JSONL) from the gold corpora, this machine "
-              f"({'store ' + database.split('@')[-1] if database else 'SQLite store'})")
+              f"({'PostGIS on ' + database.split('@')[-1] if database else 'SQLite store'})")
         rates = {}
         for engine, workers in configs:
-            url = (database or f"sqlite:///{tmp}/{engine}{workers}.sqlite")
+            url, drop = _fresh_database(database, Path(tmp), f"{engine}{workers}")
             store = Store(url, get_gazetteer())
             t0 = time.perf_counter()
             summary = run_ingest([str(archive)], store, workers=workers, engine=engine, batch=500)
@@ -60,8 +80,7 @@ def run(eval_dir: Path, n: int, configs: list[tuple[str, int]], database: str | 
                   f"{summary.stored / seconds:.0f} documents/s; peak RSS of any child process so far "
                   f"{_children_peak_mb():.0f} MB")
             store.close()
-            if database:
-                break  # a shared server database keeps what the first run stored
+            drop()
         one = rates.get(("local", 1))
         for (engine, workers), rate in rates.items():
             if one and workers > 1:
@@ -74,7 +93,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--eval-dir", default="../shared/eval")
     p.add_argument("--documents", type=int, default=10_000)
     p.add_argument("--configs", default="local:1,local:2,dask:2")
-    p.add_argument("--database", help="a server database (e.g. PostGIS) for one run instead of fresh SQLite files")
+    p.add_argument("--database", help="a PostgreSQL server URL: each run gets a fresh database there (PostGIS) "
+                                      "instead of a fresh SQLite file")
     args = p.parse_args(argv)
     configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
     run(Path(args.eval_dir), args.documents, configs, args.database)
