@@ -8,7 +8,7 @@ EVAL_DIR ?= ../shared/eval
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install data gazetteer browser postgres test run eval bench bench-ingest lint clean train-linker
+.PHONY: install data gazetteer browser postgres test run eval bench bench-ingest bench-scale lint clean train-linker
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,13 @@ bench: $(GAZ)
 INGEST_DOCS ?= 20000
 bench-ingest: $(GAZ)
 	$(PY) -m web.ingest_bench --eval-dir $(EVAL_DIR) --documents $(INGEST_DOCS)
+
+# bbox query latency (p50/p99) over 100,000 and 1,000,000 events on SQLite and PostGIS, and the insert rate: fresh
+# throwaway databases (a temporary SQLite file; newsmap_bench_<random> on the private cluster, dropped at the end).
+SCALE_EVENTS ?= 100000,1000000
+bench-scale: $(GAZ) postgres
+	NEWSMAP_TEST_POSTGRES_URL=$$(scripts/postgres.sh url) $(PY) -m web.scalebench --eval-dir $(EVAL_DIR) \
+		--events $(SCALE_EVENTS)
 
 # Retrain the event-place linking model on the even half of eventloc.jsonl (make eval reports the odd half).
 train-linker: $(GAZ)

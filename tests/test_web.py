@@ -135,6 +135,18 @@ def test_bbox_finds_the_kostroma_strike_and_paging_links(server: Client, sample_
     assert {f["id"] for f in page2["features"]}.isdisjoint({f["id"] for f in page1["features"]})
 
 
+def test_match_count_stops_at_the_cap(server: Client, sample_doc: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, full = server.json("GET", "/api/v1/events?limit=1")
+    assert full["numberMatchedExact"] is True and full["numberMatched"] > 3
+    monkeypatch.setattr("web.store.COUNT_CAP", 2)  # counted up to max(cap, offset + limit), then "more than"
+    _, capped = server.json("GET", "/api/v1/events?limit=1")
+    assert capped["numberMatched"] == 3 and capped["numberMatchedExact"] is False
+    assert any(link["rel"] == "next" for link in capped["links"])
+    _, paged = server.json("GET", f"/api/v1/events?limit=1&offset={full['numberMatched'] - 1}")
+    assert paged["numberMatched"] == full["numberMatched"] and paged["numberMatchedExact"] is True
+    assert paged["numberReturned"] == 1 and not paged["links"]
+
+
 @pytest.mark.parametrize("query", ["bbox=1,2", "bbox=a,b,c,d", "bbox=10,0,5,1", "since=yesterday", "until=2026-13-01",
                                    "since=2026-02-01&until=2026-01-01", "limit=0", "limit=99999", "offset=-1",
                                    "limit=ten", "category=weather", "subtype=strike.nuclear", "status=maybe",

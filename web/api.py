@@ -222,7 +222,8 @@ def list_events():  # type: ignore[no-untyped-def]
         args.update(offset=str(q.offset + q.limit), limit=str(q.limit))
         links.append({"rel": "next", "href": url_for("api.list_events", **args)})
     return Response(_geojson({"type": "FeatureCollection", "features": [as_feature(e) for e in found],
-                              "numberMatched": total, "numberReturned": len(found), "links": links}),
+                              "numberMatched": total, "numberMatchedExact": total <= q.count_cap,
+                              "numberReturned": len(found), "links": links}),
                     mimetype="application/geo+json")
 
 

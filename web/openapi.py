@@ -118,7 +118,12 @@ def spec() -> dict[str, Any]:
                 "value": {"description": "sub-type code, status, or {start, end} of a place span"}}},
             "FeatureCollection": {"type": "object", "required": ["type", "features"], "properties": {
                 "type": {"const": "FeatureCollection"}, "features": {"type": "array"},
-                "numberMatched": {"type": "integer"}, "numberReturned": {"type": "integer"},
+                "numberMatched": {"type": "integer", "description": (
+                    "matching events, counted exactly up to 1,000 (or offset + limit when larger); when more match, "
+                    "that bound + 1, and numberMatchedExact is false")},
+                "numberMatchedExact": {"type": "boolean", "description": (
+                    "false: the count stopped, more than numberMatched - 1 events match")},
+                "numberReturned": {"type": "integer"},
                 "links": {"type": "array"}}},
         }},
     }

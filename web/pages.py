@@ -144,8 +144,12 @@ def basemap():  # type: ignore[no-untyped-def]
 def explore_download(fmt: str):  # type: ignore[no-untyped-def]
     q = api.event_query(request.args, limit_default=MAX_LIMIT)
     found, total = api.store().events(q)
-    return download(found, fmt, "newsmap-events",
-                    lambda: api.map_html(found, title="Stored events", subtitle=f"{len(found)} of {total} events"))
+    subtitle = f"{len(found)} of {_matched(q, total)} events"
+    return download(found, fmt, "newsmap-events", lambda: api.map_html(found, title="Stored events", subtitle=subtitle))
+
+
+def _matched(q: EventQuery, total: int) -> str:
+    return str(total) if total <= q.count_cap else f"more than {q.count_cap:,}"
 
 
 @bp.get("/assets/<name>")

@@ -82,7 +82,9 @@
             .bindPopup(popup(p)).addTo(layer);
           shown += 1;
         });
-        summary.textContent = shown + " located of " + res.body.numberMatched + " matching events" +
+        var matched = res.body.numberMatchedExact === false ?  // counted up to a cap: "more than" it
+          "more than " + (res.body.numberMatched - 1).toLocaleString("en") : res.body.numberMatched;
+        summary.textContent = shown + " located of " + matched + " matching events" +
           (bbox ? " in view" : "") + (res.body.numberMatched > res.body.numberReturned ? " (first 1,000 shown)" : "");
         summary.setAttribute("data-shown", String(shown));
         if (fit && shown) {
