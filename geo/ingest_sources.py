@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -149,8 +150,6 @@ def _csv(path: Path) -> Iterator[Item]:
 
 
 def _fetch(url: str) -> bytes:
-    import urllib.error
-
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
         with urllib.request.urlopen(req, timeout=FETCH_TIMEOUT) as resp:  # noqa: S310 (http(s) only, checked above)
