@@ -586,12 +586,16 @@ class Store:
         # in text order. The count needs the join only when the title is searched.
         order = (events.c.sentence_start, events.c.pk) if q.document_id else (events.c.pk.desc(),)
         matched = sa.select(events.c.pk).select_from(joined if q.q else events).where(*cond).limit(q.count_cap + 1)
-        counted = sa.select(sa.func.count()).select_from(matched.subquery())
+        page = sa.select(events, documents.c.title, documents.c.source_url).select_from(joined)
         with self.begin() as con:
-            total = con.execute(counted).scalar() or 0
-            rows = con.execute(sa.select(events, documents.c.title, documents.c.source_url).select_from(joined)
-                               .where(*cond).order_by(*order)
-                               .limit(min(max(q.limit, 0), MAX_LIMIT)).offset(max(q.offset, 0))).mappings().all()
+            # The matching keys (at most cap + 1) give the count; when they are all known, the page is read by key.
+            # Otherwise a box holding few matches of a filter would be paged by scanning the whole table
+            # newest-first looking for them (the planner cannot know they are few).
+            keys = con.execute(matched).scalars().all()
+            total = len(keys)
+            page = page.where(events.c.pk.in_(keys)) if total <= q.count_cap else page.where(*cond)
+            rows = con.execute(page.order_by(*order).limit(min(max(q.limit, 0), MAX_LIMIT))
+                               .offset(max(q.offset, 0))).mappings().all()
         return [_event_out(r) for r in rows], total
 
     def health(self) -> dict[str, Any]:
