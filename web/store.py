@@ -565,7 +565,9 @@ class Store:
             cond.append(events.c.event_date <= q.until)
         if q.country:
             c = q.country.strip()
-            cond.append(sa.or_(events.c.iso == c.upper(), sa.func.lower(events.c.country) == c.lower()))
+            # an ISO code uses the iso index; a name is compared case-insensitively
+            cond.append(events.c.iso == c.upper() if len(c) == 2 and c.isalpha()
+                        else sa.func.lower(events.c.country) == c.lower())
         if q.q:
             like = "%" + q.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             cond.append(sa.or_(events.c.sentence.ilike(like, escape="\\"), events.c.location.ilike(like, escape="\\"),
@@ -593,10 +595,20 @@ class Store:
             # newest-first looking for them (the planner cannot know they are few).
             keys = con.execute(matched).scalars().all()
             total = len(keys)
-            page = page.where(events.c.pk.in_(keys)) if total <= q.count_cap else page.where(*cond)
+            page = page.where(self._among(keys)) if total <= q.count_cap else page.where(*cond)
             rows = con.execute(page.order_by(*order).limit(min(max(q.limit, 0), MAX_LIMIT))
                                .offset(max(q.offset, 0))).mappings().all()
         return [_event_out(r) for r in rows], total
+
+    def _among(self, keys: Sequence[int]) -> sa.ColumnElement[bool]:
+        """``pk`` in these keys, as one bound value (an array, or JSON for SQLite): the statement text stays
+        the same whatever the number of keys, so it is compiled and planned once, not per request."""
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            return events.c.pk == sa.any_(sa.cast(sa.bindparam("keys", list(keys)), ARRAY(sa.Integer)))
+        listed = sa.func.json_each(sa.bindparam("keys", json.dumps(list(keys)))).table_valued("value")
+        return events.c.pk.in_(sa.select(listed.c.value))
 
     def health(self) -> dict[str, Any]:
         with self.begin() as con:
