@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from geo.linking import Candidate, features, load_model
+from geo.linking import Candidate, features, governing_word, load_model
 from geo.models import Event, Mention, Toponym
 from geo.sentences import Sentence, split_sentences
 from geo.textutil import fold
@@ -36,8 +36,6 @@ _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in 
 _LOCATIVE = {"in": 3.0, "at": 3.0, "near": 2.5, "on": 2.0, "over": 2.0, "outside": 2.5, "inside": 2.5, "into": 2.5,
              "across": 2.0, "around": 2.0, "throughout": 2.0, "toward": 1.5, "towards": 1.5, "of": 1.2, "to": 1.0,
              "against": 1.0, "from": -2.0, "with": -1.0, "by": -1.0}
-_SKIPPABLE = re.compile(r"^(?:the|a|an|northern|southern|eastern|western|central|north|south|east|west|"
-                        r"north-?eastern|north-?western|south-?eastern|south-?western|[\w’'.-]+['’]s)$", re.I)
 # Words after a place that make it a doer, not a location: "U.S. envoy", "Ukraine's Security Service".
 _ACTOR_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:president|prime\s+minister|pm|foreign|defen[cs]e|army|armed|military|forces|troops|navy|air\s+force|"
@@ -147,18 +145,9 @@ def status_of(trigger: Trigger, sentence: Sentence) -> str:
     return "occurred"
 
 
-def _previous_words(text: str, start: int) -> list[str]:
-    return _WORD_RE.findall(text[max(0, start - 60):start].lower())
-
-
 def _locative_score(text: str, start: int) -> float:
     """Score of the preposition governing a place: "in Russia's Kostroma region" -> "in"."""
-    words = _previous_words(text, start)
-    skipped = 0
-    while words and skipped < 3 and _SKIPPABLE.match(words[-1]):
-        words.pop()
-        skipped += 1
-    return _LOCATIVE.get(words[-1], 0.0) if words else 0.0
+    return _LOCATIVE.get(governing_word(text, start), 0.0)
 
 
 def is_actor(text: str, t: Toponym) -> bool:
@@ -199,7 +188,6 @@ _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|
                                r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b")
 
 
-_WORD_RE = re.compile(r"[\w’'.-]+")
 _POSSESSOR = re.compile(r"^['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
 _SITUATED_OF = re.compile(r"[A-Z][\w'’-]*\s+(?:" + _SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$", re.I)
 _SETTLEMENT_OF = re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")

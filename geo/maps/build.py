@@ -25,11 +25,11 @@ from folium.template import Template
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from geo.frame import AREA_KINDS
 from geo.gazetteer import Gazetteer, get_gazetteer
 from geo.taxonomy import CATEGORIES, SUBTYPES
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-AREA_KINDS = ("country", "admin1", "admin2")
 OSM = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 DATA_ATTRIBUTION = ("Places: GeoNames, Natural Earth, world-countries, us-atlas · Events: newsmap "
