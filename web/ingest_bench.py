@@ -19,17 +19,12 @@ from pathlib import Path
 
 from geo.gazetteer import get_gazetteer
 from web.ingest import run_ingest
+from web.scalebench import corpus_texts
 from web.store import Store
 
 
 def build_archive(eval_dir: Path, n: int, out: Path, seed: int = 7) -> Path:
-    texts = []
-    for name in ("lgl", "trnews", "geovirus"):
-        path = eval_dir / f"{name}.jsonl"
-        if path.is_file():
-            texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
-    if not texts:
-        raise SystemExit(f"no corpus in {eval_dir}")
+    texts = corpus_texts(eval_dir)
     rng = random.Random(seed)
     with out.open("w", encoding="utf-8") as fh:
         for i in range(n):

@@ -9,7 +9,6 @@ time with a mix of realistic queries (bbox windows, category, country, paging). 
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import random
 import socket
@@ -31,15 +30,10 @@ QUERIES = ["/api/v1/events?limit=100", "/api/v1/events?category=strike&limit=100
 def fill(db_url: str, eval_dir: Path, events: int) -> tuple[int, int]:
     """Store corpus documents until ``events`` events are stored; returns (documents, events)."""
     from geo.pipeline import Geoparser
+    from web.scalebench import corpus_texts
     from web.store import Store
 
-    texts = []
-    for name in ("lgl", "trnews", "geovirus"):
-        path = eval_dir / f"{name}.jsonl"
-        if path.is_file():
-            texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8") if line.strip()]
-    if not texts:
-        raise InputError(f"no corpus in {eval_dir} to build a load-test database from")
+    texts = corpus_texts(eval_dir)
     parser = Geoparser()
     store = Store(db_url, parser.gazetteer)
     docs = 0

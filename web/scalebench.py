@@ -63,8 +63,8 @@ class Result:
         return self.events / self.insert_s if self.insert_s else float("nan")
 
 
-def corpus_texts(eval_dir: Path, per_corpus: int) -> list[str]:
-    """The first ``per_corpus`` texts of each gold corpus found in ``eval_dir``."""
+def corpus_texts(eval_dir: Path, per_corpus: int | None = None) -> list[str]:
+    """The texts (the first ``per_corpus`` of each, or all) of the gold corpora found in ``eval_dir``."""
     texts = []
     for name in CORPORA:
         path = eval_dir / f"{name}.jsonl"
