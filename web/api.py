@@ -105,7 +105,7 @@ def event_query(args: Any, *, limit_default: int = 100) -> EventQuery:
 
 def read_document_request() -> list[dict[str, Any]]:
     """Documents from a JSON body, a text/plain body, or uploaded .txt/.jsonl/.csv files."""
-    from web.uploads import documents_from_upload
+    from web.uploads import documents_from_files
 
     ctype = (request.mimetype or "").lower()
     if ctype == "application/json":
@@ -121,13 +121,7 @@ def read_document_request() -> list[dict[str, Any]]:
         return [{"text": text, "title": request.args.get("title", ""), "url": request.args.get("url", ""),
                  "date": request.args.get("date")}]
     if ctype == "multipart/form-data":
-        files = [f for f in request.files.getlist("file") if f and f.filename]
-        if not files:
-            raise InputError("no file in the 'file' field")
-        docs: list[dict[str, Any]] = []
-        for f in files:
-            docs.extend(documents_from_upload(f.filename or "", f.read()))
-        return docs
+        return documents_from_files(request.files.getlist("file"), "no file in the 'file' field")
     raise UnsupportedMedia(ctype)
 
 

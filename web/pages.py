@@ -35,14 +35,9 @@ def paste():  # type: ignore[no-untyped-def]
 
 @bp.post("/upload")
 def upload():  # type: ignore[no-untyped-def]
-    from web.uploads import documents_from_upload
+    from web.uploads import documents_from_files
 
-    files = [f for f in request.files.getlist("file") if f and f.filename]
-    if not files:
-        raise InputError("choose a .txt, .jsonl or .csv file to upload")
-    docs: list[dict[str, Any]] = []
-    for f in files:
-        docs.extend(documents_from_upload(f.filename or "", f.read()))
+    docs = documents_from_files(request.files.getlist("file"), "choose a .txt, .jsonl or .csv file to upload")
     stored = api.store_documents(docs)
     if len(stored) == 1:
         return redirect(url_for("pages.document", doc_id=stored[0][0]), code=303)

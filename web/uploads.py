@@ -5,13 +5,27 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
+
+from werkzeug.datastructures import FileStorage
 
 from geo.errors import InputError
 from geo.io import decode
 
 MAX_DOCUMENTS = 1000  # per request: bigger archives go through the batch command
+
+
+def documents_from_files(files: Iterable[FileStorage], missing: str) -> list[dict[str, Any]]:
+    """Documents of every uploaded file of a request; ``missing`` is the error when none was sent."""
+    chosen = [f for f in files if f and f.filename]
+    if not chosen:
+        raise InputError(missing)
+    docs: list[dict[str, Any]] = []
+    for f in chosen:
+        docs.extend(documents_from_upload(f.filename or "", f.read()))
+    return docs
 
 
 def documents_from_upload(filename: str, data: bytes) -> list[dict[str, Any]]:
