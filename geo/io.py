@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,15 @@ def decode(data: bytes, *, source: str) -> str:
     except UnicodeDecodeError as err:
         raise InputError(f"{source} is not UTF-8: byte 0x{data[err.start]:02x} at offset {err.start}") from err
     return text.removeprefix("\ufeff")
+
+
+def lenient_date(value: object) -> dt.date | None:
+    """The date at the start of a metadata value ("2025-01-27T10:00Z" -> 2025-01-27), or None when there is
+    none: a record with an unreadable date is kept, without the date."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def read_text(path: str) -> str:

@@ -8,6 +8,7 @@ results are written in one transaction per batch. Workers load the gazetteer onc
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
@@ -20,6 +21,7 @@ from typing import IO, Any
 
 from geo.errors import InputError
 from geo.ingest_sources import Doc, Reject, iter_sources
+from geo.io import lenient_date
 from web.store import Processed, Store, check_document, content_hash, process_document
 
 ENGINES = ("local", "dask")
@@ -63,7 +65,7 @@ def _work(doc: Task) -> Processed | Reject:
 
             _parser = Geoparser()
         check_document(text, title, url)
-        return process_document(_parser, text, title=title, source_url=url, published=_date(date))
+        return process_document(_parser, text, title=title, source_url=url, published=_iso(lenient_date(date)))
     except InputError as err:
         return Reject(source, str(err))
 
@@ -104,15 +106,8 @@ def _work_write(url: str, docs: list[Task]) -> Written:
     return out
 
 
-def _date(value: str | None) -> str | None:
-    import datetime as dt
-
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10]).isoformat()
-    except ValueError:
-        return None  # an unreadable date is dropped, the document kept
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 # ---- engines ------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from geo.errors import InputError
 from geo.events import place_roles
 from geo.frame import event_rows
 from geo.gazetteer import Gazetteer
-from geo.io import read_jsonl_docs, read_text
+from geo.io import lenient_date, read_jsonl_docs, read_text
 from geo.pipeline import Geoparser
 from geo.taxonomy import CATEGORIES, SUBTYPES
 
@@ -100,15 +100,8 @@ def _from_jsonl(docs: Iterable[dict[str, Any]], parser: Geoparser, *, source: st
         if isinstance(doc.get("events"), list):
             rows.extend(from_event_dict(e, parser.gazetteer, title=title, source=url) for e in doc["events"])
             continue
-        doc_date = _date(doc.get("date")) or date
+        doc_date = lenient_date(doc.get("date")) or date
         r, m = from_text(parser, doc["text"], doc_id=str(doc.get("id", "")), title=title, source=url, date=doc_date)
         rows.extend(r)
         mentions.extend(m)
     return rows, mentions
-
-
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
