@@ -172,7 +172,10 @@ _NEEDS_LOCATIVE = ("diplomacy.", "support.")
 _NEAR = re.compile(r"\b(?:near|outside|outskirts\s+of|(?:north|south|east|west)\s+of|around|close\s+to)\s+(?:the\s+)?$")
 
 
-_NAME = r"((?:[A-Z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|al|el|ad|as|de|du|la|bin))*)"
+# A capitalised name, Arabic article forms included: "Bustan al-Qasr", "al-Ra’i", "Deir el Balah".
+_PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ul|de|du|la|bin|ibn)"
+_NAME = (r"((?:[A-Z][\w'’-]+|" + _PARTICLE + r"-[A-Z][\w'’-]+)"
+         r"(?:\s+(?:[A-Z][\w'’-]+|" + _PARTICLE + r"-[A-Z][\w'’-]+|" + _PARTICLE + r"(?=\s+[A-Z])))*)")
 _SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
                r"localities|hamlet|settlement|sector|municipality|township|quarter|governorate|state)")
 _UNKNOWN = [
@@ -180,8 +183,9 @@ _UNKNOWN = [
     (re.compile(r"\b(?:in|at|near|outside|inside|into|across|around|throughout)\s+(?:the\s+)?" + _NAME), 0.6),
     # "the town of Mahardah", "the neighborhood of Dobrinja": a named settlement, as precise as a town
     (re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?" + _NAME), 1.4),
-    # "Mogadishu's Yaqshid district", "Paloch County"
-    (re.compile(r"['’]s\s+" + _NAME + r"(?=\s+" + _SETTLEMENT + r"\b)"), 1.4),
+    # "Mogadishu's Yaqshid district", "an attack on Buwa village", "shelled Gagrian area"
+    (re.compile(r"(?:['’]s|\b(?:in|at|on|near|of|into|from|around|outside|across|shelled|attacked|raided|"
+                r"stormed|entered|captured|seized)(?:\s+the)?)\s+" + _NAME + r"(?=\s+" + _SETTLEMENT + r"\b)"), 1.4),
 ]
 _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
@@ -189,7 +193,9 @@ _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|
 
 
 _POSSESSOR = re.compile(r"^['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
-_SITUATED_OF = re.compile(r"[A-Z][\w'’-]*\s+(?:" + _SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$", re.I)
+# Name and settlement word both capitalised ("Paloch County of"): in "the southern city of Kandahar" or "the West
+# Bank village of Beitunia" the lower-case word introduces the place itself, which does not situate it.
+_SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + _SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$")
 _SETTLEMENT_OF = re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")
 _SETTLEMENT_AFTER = re.compile(r"^\s+" + _SETTLEMENT + r"\b")
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
