@@ -199,6 +199,11 @@ _SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + _SETTLEMENT[3:-
 _SETTLEMENT_OF = re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")
 _SETTLEMENT_AFTER = re.compile(r"^\s+" + _SETTLEMENT + r"\b")
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
+# A name that only qualifies the place named next: "Saddam's hometown of Tikrit", "the Kurdish city of Arbil"
+# (but "the Vedeno region of Chechnya" names Vedeno).
+_POSSESSIVE_END = re.compile(r"['’]s$")
+_ADJECTIVAL = re.compile(r"(?:ish|ian|ese|ean|i)$")
+_MODIFIER = re.compile(r"\s+(?:[a-z]+\s+)?" + _SETTLEMENT + r"\s+of\b")
 
 
 def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
@@ -215,7 +220,8 @@ def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
             start = m.start(1)
             name = m.group(1).rstrip("'’")
             end = start + len(name)
-            if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken):
+            if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken) \
+                    or _POSSESSIVE_END.search(name) or (_ADJECTIVAL.search(name) and _MODIFIER.match(text, end)):
                 continue
             found[(start, end)] = Mention(start, end, name, form="unresolved")
     return sorted(found.values(), key=lambda m: m.start)

@@ -24,8 +24,12 @@ MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "linker.json"
 PREPOSITIONS = ("in", "at", "near", "on", "over", "outside", "inside", "into", "across", "around", "throughout",
                 "toward", "towards", "of", "to", "against", "from", "with", "by", "for", "between", "through",
                 "within", "along", "off", "and", "via", "toward", "capital", "city", "town", "village")
-_SKIPPABLE = re.compile(r"^(?:the|a|an|northern|southern|eastern|western|central|north|south|east|west|"
-                        r"north-?eastern|north-?western|south-?eastern|south-?western|[\w’'.-]+['’]s)$", re.I)
+# Determiners and adjectives between a preposition and its place: "in this Albany suburb", "in the mountainous
+# Vedeno region", "in rebel-held Idlib", "in Russia's Kostroma region".
+_SKIPPABLE = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our|northern|southern|eastern|western|"
+                        r"central|north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western|"
+                        r"nearby|neighbou?ring|rural|remote|restive|seaside|coastal|[\w’'.-]+['’]s|"
+                        r"[\w-]+-(?:held|controlled|occupied|torn|hit|dominated|run)|[a-z]+(?:ous|ern|ic|ful))$", re.I)
 _WORDS = re.compile(r"[\w’'.-]+")
 _SPEECH = re.compile(r"\b(?:said|says|told|according|reported|announced|added|stated|claimed)\b", re.I)
 _SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
@@ -56,7 +60,7 @@ def governing_word(text: str, start: int) -> str:
     """The preposition (or other word) a place hangs on: "in Russia's Kostroma region" -> "in"."""
     words = _WORDS.findall(text[max(0, start - 60):start].lower())
     skipped = 0
-    while words and skipped < 3 and _SKIPPABLE.match(words[-1]):
+    while words and skipped < 3 and words[-1] not in PREPOSITIONS and _SKIPPABLE.match(words[-1]):
         words.pop()
         skipped += 1
     return words[-1] if words else ""
