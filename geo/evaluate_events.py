@@ -7,10 +7,11 @@ overlaps a gold LOCATION span. Precision = right links / links made; recall = ri
 events that have a gold location. The linking model is trained on the even-numbered records
 (scripts/train_linker.py), so the figure that counts is the one on the odd-numbered, held-out ones.
 
-Typing: hand-written ACLED-style notes with gold sub-type, in three sets (data/eval/): events_gold
+Typing: hand-written ACLED-style notes with gold sub-type, in four sets (data/eval/): events_gold
 (written with the lexicon, in-sample), events_heldout_dev and events_heldout_test (written by
-someone who never saw the lexicon, split by article; the lexicon was widened looking only at the
-dev half's errors, so the test half is the honest figure). Macro-F1 by category and by sub-type.
+someone who never saw the lexicon, split by article) and events_heldout_dev2 (a third writer, same
+rule). The lexicon was widened looking only at the two dev sets' errors, so the test half is the
+honest figure. Macro-F1 by category and by sub-type.
 """
 
 from __future__ import annotations
