@@ -12,10 +12,14 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.errors import NewsMapError
 from geo.io import open_output, read_jsonl_docs, read_text
+
+if TYPE_CHECKING:  # the web side is imported only by the commands that use it
+    from web.outdir import OutputDir
+    from web.store import Store
 
 EXIT_USAGE = 2
 
@@ -54,14 +58,20 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument("--height", type=int, default=800)
     m.add_argument("--embed", metavar="URL", help="print a responsive iframe snippet for the map published at URL")
 
-    i = sub.add_parser("ingest", help="batch-geoparse archives into the store (resumable; workers or Dask)")
+    i = sub.add_parser("ingest", help="batch-geoparse archives into the store or a GeoParquet/GeoPackage directory "
+                                      "(resumable; workers or Dask)")
     i.add_argument("sources", nargs="+", help=".jsonl, .csv, folders of .txt/.html, RSS/Atom files or URLs, "
                                                "article URLs")
     i.add_argument("--database", help="store URL (default: $NEWSMAP_DATABASE_URL or the embedded SQLite file)")
+    i.add_argument("--output", metavar="DIR", help="write parts of documents, events and places into DIR "
+                                                   "instead of a database (each worker its own parts)")
+    i.add_argument("--format", choices=("parquet", "gpkg"), help="with --output: GeoParquet (default) or "
+                                                                 "GeoPackage parts")
     i.add_argument("--workers", type=int, default=1, help="worker processes (each loads the gazetteer once)")
     i.add_argument("--engine", choices=("local", "dask"), default="local")
     i.add_argument("--scheduler", help="an existing Dask scheduler, tcp://host:port (with --engine dask)")
-    i.add_argument("--batch", type=int, default=500, help="documents per batch (one transaction each)")
+    i.add_argument("--batch", type=int, default=500,
+                   help="documents per batch: one worker processes it and writes one transaction or output part")
     i.add_argument("--rejects", default="rejects.jsonl", help="where rejected records and reasons go")
     i.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -224,19 +234,17 @@ def _map(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from geo.gazetteer import get_gazetteer
-    from web import config_from_env
     from web.ingest import rejects_file, run_ingest
-    from web.store import Store
 
     if args.batch < 1:
         raise _usage("--batch must be at least 1")
     if args.scheduler and args.engine != "dask":
         raise _usage("--scheduler needs --engine dask")
-    url = args.database or config_from_env()["DATABASE_URL"]
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    store = Store(url, get_gazetteer())
+    if args.output and args.database:
+        raise _usage("give --database or --output, not both")
+    if args.format and not args.output:
+        raise _usage("--format needs --output DIR")
+    store = _ingest_target(args)
     rejects = rejects_file(args.rejects)
     try:
         summary = run_ingest(args.sources, store, workers=args.workers, engine=args.engine, scheduler=args.scheduler,
@@ -249,6 +257,22 @@ def _ingest(args: argparse.Namespace) -> int:
     if summary.rejected:
         print(f"rejected records and reasons: {args.rejects}", file=sys.stderr)
     return 0
+
+
+def _ingest_target(args: argparse.Namespace) -> Store | OutputDir:
+    """The output directory of --output, or the database (--database, $NEWSMAP_DATABASE_URL, the embedded file)."""
+    if args.output:
+        from web.outdir import OutputDir
+
+        return OutputDir(args.output, args.format or "parquet")
+    from geo.gazetteer import get_gazetteer
+    from web import config_from_env
+    from web.store import Store
+
+    url = args.database or config_from_env()["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    return Store(url, get_gazetteer())
 
 
 def _geocode(args: argparse.Namespace) -> int:

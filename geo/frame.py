@@ -61,3 +61,19 @@ def to_geodataframe(events: Sequence[Event], *, gazetteer: Gazetteer | None = No
         # The one flip: GeoJSON and shapely order coordinates x=lon, y=lat.
         geometries.append(shape(outline) if outline else Point(row["lon"], row["lat"]))
     return gpd.GeoDataFrame(rows, geometry=geometries, crs="EPSG:4326")
+
+
+def points_frame(rows: Sequence[dict[str, Any]]) -> gpd.GeoDataFrame:
+    """Flat rows with ``lat`` and ``lon`` as a GeoDataFrame of points (EPSG:4326), built column-wise for batch
+    output; a row with no position has no geometry."""
+    import geopandas as gpd
+    import numpy as np
+    import pandas as pd
+    import shapely
+
+    frame = pd.DataFrame(list(rows))
+    lat, lon = (pd.to_numeric(frame[c]).to_numpy(dtype=float) for c in ("lat", "lon"))
+    located = ~(np.isnan(lat) | np.isnan(lon))
+    geometry = np.full(len(frame), None, dtype=object)
+    geometry[located] = shapely.points(lon[located], lat[located])  # the flip again: x=lon, y=lat
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")

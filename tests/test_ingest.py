@@ -1,4 +1,5 @@
-"""Batch ingestion: every source kind, rejects with reasons, workers and Dask, and kill -9 then resume."""
+"""Batch ingestion: every source kind, rejects with reasons, workers and Dask, and kill -9 then resume, into a
+database or a GeoParquet/GeoPackage output directory."""
 
 from __future__ import annotations
 
@@ -6,20 +7,27 @@ import functools
 import http.server
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
+import pyogrio
 import pytest
 import sqlalchemy as sa
 
+from geo.errors import InputError
 from geo.ingest_sources import Doc, Reject, iter_sources
 from tests.conftest import SAMPLE
+from web import outdir
 from web.ingest import run_ingest
-from web.store import Store
+from web.outdir import OutputDir, PartWriter, finished_hashes, read_output
+from web.store import Store, process_document
 
 PARAGRAPHS = [p for p in SAMPLE.read_text(encoding="utf-8").split("\n\n") if len(p) > 120]
 
@@ -139,21 +147,26 @@ def _count(url: str) -> tuple[int, int]:
         engine.dispose()
 
 
-def test_kill_9_midway_then_resume_stores_every_document_once(tmp_path: Path, db_url, gazetteer) -> None:
-    n = 400
-    archive = _archive(tmp_path / "docs.jsonl", n)
-    url = db_url(tmp_path)
-    cmd = [sys.executable, "-m", "geo.cli", "ingest", str(archive), "--database", url, "--batch", "10", "--quiet",
-           "--rejects", str(tmp_path / "rejects.jsonl")]
+def _kill_9_when(cmd: list[str], ready: Callable[[], bool]) -> None:
+    """Start the command and SIGKILL it once ``ready()`` says enough is written."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
-    while _count(url)[0] < 30:
+    while not ready():
         assert proc.poll() is None, proc.stderr.read().decode()
         assert time.monotonic() < deadline
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     proc.stderr.close()
+
+
+def test_kill_9_midway_then_resume_stores_every_document_once(tmp_path: Path, db_url, gazetteer) -> None:
+    n = 400
+    archive = _archive(tmp_path / "docs.jsonl", n)
+    url = db_url(tmp_path)
+    cmd = [sys.executable, "-m", "geo.cli", "ingest", str(archive), "--database", url, "--batch", "10", "--quiet",
+           "--rejects", str(tmp_path / "rejects.jsonl")]
+    _kill_9_when(cmd, lambda: _count(url)[0] >= 30)
     stored, _ = _count(url)
     assert 30 <= stored < n  # killed midway
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
@@ -167,3 +180,123 @@ def test_kill_9_midway_then_resume_stores_every_document_once(tmp_path: Path, db
     assert resumed.health()["events"] == clean.health()["events"]
     clean.close()
     resumed.close()
+
+
+# ---- into an output directory ------------------------------------------------------------------------------------
+
+
+def _ingest_cli(archive: Path, out: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "geo.cli", "ingest", str(archive), "--output", str(out), "--quiet",
+            "--rejects", str(out.parent / "rejects.jsonl"), *args]
+
+
+def _database_ids(store: Store) -> tuple[set[str], set[str], int]:
+    """Document ids, event ids and located events of a store."""
+    with store.engine.connect() as con:
+        docs = set(con.exec_driver_sql("SELECT id FROM documents").scalars())
+        events = set(con.exec_driver_sql("SELECT id FROM events").scalars())
+        located = con.exec_driver_sql("SELECT count(*) FROM events WHERE lat IS NOT NULL").scalar()
+    return docs, events, located
+
+
+@pytest.mark.parametrize(("fmt", "engine", "workers"), [("parquet", "local", 1), ("parquet", "local", 2),
+                                                        ("parquet", "dask", 2), ("gpkg", "local", 2)])
+def test_output_directory_holds_what_the_database_does(tmp_path: Path, gazetteer, fmt: str, engine: str,
+                                                       workers: int) -> None:
+    archive = _archive(tmp_path / "docs.jsonl", 24)
+    with archive.open("a", encoding="utf-8") as fh:
+        fh.write(archive.read_text(encoding="utf-8").splitlines()[0] + "\n")  # the same document twice
+    store = Store(f"sqlite:///{tmp_path}/db.sqlite", gazetteer)
+    run_ingest([str(archive)], store, batch=5)
+    doc_ids, event_ids, located = _database_ids(store)
+    store.close()
+    out = OutputDir(tmp_path / "out", fmt)
+    summary = run_ingest([str(archive)], out, workers=workers, engine=engine, batch=5)
+    out.close()
+    assert (summary.stored, summary.skipped) == (24, 1)
+    docs, events, places = (read_output(out.path, table) for table in outdir.TABLES)
+    assert len(docs) == docs["content_hash"].nunique() == 24 and set(docs["document_id"]) == doc_ids
+    assert set(events["event_id"]) == event_ids and len(events) == summary.events == docs["events"].sum()
+    assert len(places) == summary.places == docs["places"].sum()
+    assert events.crs.to_epsg() == 4326 and places.crs.to_epsg() == 4326
+    points = events[events.geometry.notna()]
+    assert len(points) == located and set(points.geom_type) == {"Point"}
+    assert (points.geometry.x == points["lon"]).all() and (points.geometry.y == points["lat"]).all()
+    if fmt == "parquet":  # the formats' own readers see the same rows
+        assert len(gpd.read_parquet(out.path / "events")) == len(events)
+    else:
+        assert sum(len(pyogrio.read_dataframe(p, layer="events")) for p in out.path.glob("part-*.gpkg")) == len(events)
+    again = OutputDir(out.path, fmt)
+    rerun = run_ingest([str(archive)], again, batch=5)
+    again.close()
+    assert (rerun.stored, rerun.skipped) == (0, 25)
+    assert len(read_output(out.path, "documents")) == 24
+
+
+@pytest.mark.parametrize(("fmt", "workers"), [("parquet", 1), ("parquet", 2), ("gpkg", 2)])
+def test_kill_9_midway_then_resume_writes_every_document_once(tmp_path: Path, fmt: str, workers: int) -> None:
+    n = 400
+    archive = _archive(tmp_path / "docs.jsonl", n)
+    out = tmp_path / "out"
+    cmd = _ingest_cli(archive, out, "--format", fmt, "--batch", "10", "--workers", str(workers))
+    _kill_9_when(cmd, lambda: len(finished_hashes(out, fmt)) >= 30)
+    written = len(finished_hashes(out, fmt))
+    assert 30 <= written < n  # killed midway
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    stored, skipped = (int(x.replace(",", "")) for x in
+                       re.search(r"stored ([\d,]+), already stored ([\d,]+)", done.stderr).groups())
+    assert stored + skipped == n and skipped >= written  # a worker of the killed run may have finished a part
+    docs = read_output(out, "documents")
+    assert len(docs) == docs["content_hash"].nunique() == n
+    # and the result is what an uninterrupted run writes
+    clean = OutputDir(tmp_path / "clean", fmt)
+    run_ingest([str(archive)], clean, batch=50)
+    clean.close()
+    assert sorted(read_output(out, "events")["event_id"]) == sorted(read_output(clean.path, "events")["event_id"])
+
+
+def _read_only_dir(tmp_path: Path) -> Path:
+    """A directory nobody may create things in (root may write anywhere on a normal file system: sysfs)."""
+    if os.geteuid() == 0:
+        return Path("/sys/fs/newsmap-test-out")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    return locked / "out"
+
+
+@pytest.mark.parametrize(("case", "message"), [
+    ("a file", "is a file, not a directory"),
+    ("under a file", "cannot create the directory"),
+    ("read-only", "cannot create the directory"),
+    ("with --database", "give --database or --output, not both"),
+    ("--format alone", "--format needs --output DIR"),
+])
+def test_output_directory_errors_are_one_line(tmp_path: Path, case: str, message: str) -> None:
+    archive = _archive(tmp_path / "docs.jsonl", 2)
+    out = {"a file": archive, "under a file": archive / "out", "read-only": _read_only_dir(tmp_path)}.get(
+        case, tmp_path / "out")
+    cmd = _ingest_cli(archive, out)
+    if case == "with --database":
+        cmd += ["--database", f"sqlite:///{tmp_path}/db.sqlite"]
+    elif case == "--format alone":
+        cmd = [c for c in cmd if c not in ("--output", str(out))] + ["--format", "gpkg"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("newsmap: error: ") and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_one_run_at_a_time_and_a_killed_runs_worker_writes_nothing(tmp_path: Path, parser, monkeypatch) -> None:
+    first = OutputDir(tmp_path / "out")
+    monkeypatch.setattr(outdir, "LOCK_WAIT", 0.2)
+    with pytest.raises(InputError, match="another newsmap ingest is writing there"):
+        OutputDir(tmp_path / "out")
+    doc = process_document(parser, PARAGRAPHS[0], title="one")
+    assert PartWriter(first.url).add_processed([doc]) == 1
+    first.close()  # as if killed: a worker of that run may still be running
+    second = OutputDir(tmp_path / "out")
+    with pytest.raises(InputError, match="another ingest run has started there"):
+        PartWriter(first.url).add_processed([process_document(parser, PARAGRAPHS[1], title="two")])
+    assert finished_hashes(second.path, "parquet") == {doc.content_hash}
+    second.close()

@@ -1,27 +1,33 @@
-"""Batch ingestion into the store: stream documents, process them on worker processes or Dask, write once.
+"""Batch ingestion into the store or an output directory: stream documents, process them on worker processes
+or Dask, write once.
 
 The archive is read one batch at a time (never whole). Each batch: documents whose content hash is
 already stored are skipped before any work (so a run killed at any point and started again finishes
-with every document stored exactly once), the rest are processed by the chosen engine, and the
-results are written in one transaction per batch. Workers load the gazetteer once each.
+with every document stored exactly once), the rest are processed by the chosen engine, and each
+worker writes what it processed: one transaction per batch into the database, or one part per batch
+into a GeoParquet/GeoPackage directory (web.outdir). Workers load the gazetteer once each.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_context, parent_process
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from geo.errors import InputError
 from geo.ingest_sources import Doc, Reject, iter_sources
 from geo.io import lenient_date
+from web.outdir import PartWriter, is_output_url
 from web.store import Processed, Store, check_document, content_hash, process_document
 
 ENGINES = ("local", "dask")
@@ -72,7 +78,7 @@ def _work(doc: Task) -> Processed | Reject:
 
 @dataclass
 class Written:
-    """What a worker did with a chunk: counts, and the rejects for the parent to record."""
+    """What a worker did with a batch: counts, and the rejects for the parent to record."""
 
     stored: int = 0
     skipped: int = 0
@@ -81,17 +87,27 @@ class Written:
     rejects: list[Reject] = field(default_factory=list)
 
 
-_stores: dict[str, Store] = {}
+_sinks: dict[str, Store | PartWriter] = {}
+
+
+def _sink(url: str) -> Store | PartWriter:
+    """This worker's writer for a database URL or an output directory (web.outdir.output_url), opened once."""
+    sink = _sinks.get(url)
+    if sink is None:
+        if is_output_url(url):
+            sink = PartWriter(url)
+        else:
+            from geo.gazetteer import get_gazetteer
+
+            sink = Store(url, get_gazetteer())
+        _sinks[url] = sink
+    return sink
 
 
 def _work_write(url: str, docs: list[Task]) -> Written:
-    """Process a chunk and write it from the worker itself (one Store per worker process and database):
+    """Process a batch and write it from the worker itself (one writer per worker process and target):
     the parent only reads the archive, so it does not become the bottleneck."""
-    from geo.gazetteer import get_gazetteer
-
-    store = _stores.get(url)
-    if store is None:
-        store = _stores[url] = Store(url, get_gazetteer())
+    sink = _sink(url)
     out = Written()
     done = []
     for r in (_work(d) for d in docs):
@@ -99,7 +115,7 @@ def _work_write(url: str, docs: list[Task]) -> Written:
             out.rejects.append(r)
         else:
             done.append(r)
-    out.stored = store.add_processed(done)
+    out.stored = sink.add_processed(done)
     out.skipped = len(done) - out.stored
     out.places = sum(len(d.places) for d in done)
     out.events = sum(len(d.events) for d in done)
@@ -113,28 +129,37 @@ def _iso(day: dt.date | None) -> str | None:
 # ---- engines ------------------------------------------------------------------------------------------------
 
 
+# A whole batch goes to one worker (one transaction, or one output part, of --batch documents: fixed costs per
+# write are paid once per batch), and up to two batches per worker are in flight, so a worker that finishes
+# takes the next queued batch while the reading process waits for the oldest one.
+
+
 class _Local:
     """In this process (workers=1) or a pool of spawned processes; each writes what it processes."""
 
     def __init__(self, workers: int, url: str) -> None:
-        self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn")) if workers > 1 else None
-        self.workers, self.url = workers, url
+        self.pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                                        initializer=_exit_with_parent) if workers > 1 else None
+        self.url = url
+        self.in_flight = 2 * workers if self.pool else 1
 
-    def submit(self, docs: list[Task]) -> Callable[[], list[Written]]:
+    def submit(self, docs: list[Task]) -> Callable[[], Written]:
         """Start the work; the returned function waits for it (so the next batch is read meanwhile)."""
         if self.pool is None:
-            return lambda: [_work_write(self.url, docs)]
-        futures = [self.pool.submit(_work_write, self.url, chunk) for chunk in _chunks(docs, self.workers)]
-        return lambda: [f.result() for f in futures]
+            return lambda: _work_write(self.url, docs)
+        return self.pool.submit(_work_write, self.url, docs).result
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
 
 
-def _chunks(docs: list[Task], workers: int) -> list[list[Task]]:
-    size = max(1, -(-len(docs) // (workers * 2)))
-    return [docs[i:i + size] for i in range(0, len(docs), size)]
+def _exit_with_parent() -> None:
+    """A pool worker ends when the reading process dies (kill -9 included) instead of waiting forever for work;
+    a part or transaction it was writing is left unfinished, as if it had been killed too."""
+    parent = parent_process()
+    if parent is not None:
+        threading.Thread(target=lambda: (parent.join(), os._exit(1)), daemon=True).start()
 
 
 class _Dask:
@@ -144,20 +169,18 @@ class _Dask:
         from distributed import Client, LocalCluster
 
         self.cluster = None
-        self.workers, self.url = workers, url
+        self.url = url
         if scheduler:
             self.client = Client(scheduler)
-            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+            workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                         dashboard_address=None, silence_logs=40)
             self.client = Client(self.cluster)
+        self.in_flight = 2 * workers
 
-    def submit(self, docs: list[Task]) -> Callable[[], list[Written]]:
-        chunks = _chunks(docs, self.workers)
-        futures = self.client.map(_work_write, [self.url] * len(chunks),
-                                  chunks, pure=False)
-        return lambda: self.client.gather(futures)
+    def submit(self, docs: list[Task]) -> Callable[[], Written]:
+        return self.client.submit(_work_write, self.url, docs, pure=False).result
 
     def close(self) -> None:
         self.client.close()
@@ -180,10 +203,19 @@ def _batches(items: Iterable[Doc | Reject], size: int) -> Iterator[tuple[list[Do
         yield docs, rejects
 
 
-def run_ingest(sources: Sequence[str], store: Store, *, workers: int = 1, engine: str = "local",
+class Target(Protocol):
+    """Where documents go: a :class:`web.store.Store` or a :class:`web.outdir.OutputDir`."""
+
+    url: str  # what each worker opens its own writer on
+
+    def stored_hashes(self, hashes: Sequence[str]) -> set[str]: ...
+
+
+def run_ingest(sources: Sequence[str], store: Target, *, workers: int = 1, engine: str = "local",
                scheduler: str | None = None, batch: int = 500, rejects: IO[str] | None = None,
                progress: bool = False) -> Summary:
-    """Ingest every document of ``sources`` into ``store``; returns the counts."""
+    """Ingest every document of ``sources`` into ``store`` (a database or an output directory); returns the
+    counts."""
     if engine not in ENGINES:
         raise InputError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
     if workers < 1:
@@ -196,30 +228,22 @@ def run_ingest(sources: Sequence[str], store: Store, *, workers: int = 1, engine
         from tqdm import tqdm
 
         bar = tqdm(unit=" docs", file=sys.stderr, dynamic_ncols=True)
-    pending: Callable[[], list[Written]] | None = None
+    pending: deque[Callable[[], Written]] = deque()
+    seen: set[str] = set()  # handed out in this run: an output directory cannot refuse a second copy itself
     try:
         for docs, bad in _batches(iter_sources(sources), batch):
             for r in bad:
                 _reject(summary, rejects, r)
             summary.read += len(docs) + len(bad)
-            hashes = [content_hash(d.text) for d in docs]
-            known = store.stored_hashes(list(dict.fromkeys(hashes)))
-            todo: list[Task] = []
-            seen: set[str] = set()
-            for d, h in zip(docs, hashes, strict=True):
-                if h in known or h in seen:
-                    summary.skipped += 1
-                    continue
-                seen.add(h)
-                todo.append((d.text, d.title, d.url, d.date, d.source))
-            started = mapper.submit(todo) if todo else None
-            if pending is not None:  # tally the previous batch while this one is processed
-                _write(store, pending(), summary, rejects)
-            pending = started
+            todo = _new_docs(docs, store, seen, summary)
+            if todo:
+                pending.append(mapper.submit(todo))
+            while len(pending) > mapper.in_flight:  # the oldest batch, while the others are processed
+                _tally(pending.popleft()(), summary, rejects)
             if bar is not None:
                 bar.update(len(docs) + len(bad))
-        if pending is not None:
-            _write(store, pending(), summary, rejects)
+        while pending:
+            _tally(pending.popleft()(), summary, rejects)
     finally:
         mapper.close()
         if bar is not None:
@@ -228,15 +252,28 @@ def run_ingest(sources: Sequence[str], store: Store, *, workers: int = 1, engine
     return summary
 
 
-def _write(store: Store, results: list[Written], summary: Summary, rejects: IO[str] | None) -> None:
-    """Tally what the workers wrote (the name stays: this is where a batch is done)."""
-    for w in results:
-        for r in w.rejects:
-            _reject(summary, rejects, r)
-        summary.stored += w.stored
-        summary.skipped += w.skipped
-        summary.places += w.places
-        summary.events += w.events
+def _new_docs(docs: list[Doc], store: Target, seen: set[str], summary: Summary) -> list[Task]:
+    """The documents of a batch that are neither stored nor handed out already (counted as skipped otherwise)."""
+    hashes = [content_hash(d.text) for d in docs]
+    known = store.stored_hashes(list(dict.fromkeys(hashes)))
+    todo: list[Task] = []
+    for d, h in zip(docs, hashes, strict=True):
+        if h in known or h in seen:
+            summary.skipped += 1
+            continue
+        seen.add(h)
+        todo.append((d.text, d.title, d.url, d.date, d.source))
+    return todo
+
+
+def _tally(done: Written, summary: Summary, rejects: IO[str] | None) -> None:
+    """Count what a worker wrote: this is where a batch is done."""
+    for r in done.rejects:
+        _reject(summary, rejects, r)
+    summary.stored += done.stored
+    summary.skipped += done.skipped
+    summary.places += done.places
+    summary.events += done.events
 
 
 def _reject(summary: Summary, out: IO[str] | None, r: Reject) -> None:

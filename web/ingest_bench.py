@@ -2,23 +2,28 @@
 
 The archive repeats and shuffles the texts of LGL, TR-News and GeoVirus (each copy made unique by a
 numbered last line, so none is de-duplicated) to the asked size, written as JSONL and streamed.
-Reports documents/s for the local engine with 1 and 2 workers and for Dask with 2 workers, the
-scaling of 2 workers over 1, and peak memory of the worker processes. Figures, not assertions.
+Reports documents/s for the local engine with 1 and 2 workers and for Dask with 2 workers, into the
+database (SQLite, or PostGIS) and into a GeoParquet output directory (no database writer), the
+scaling of 2 workers over 1 for each, and peak memory of the worker processes. Figures, not assertions.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
+import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from geo.gazetteer import get_gazetteer
-from web.ingest import run_ingest
+from web.ingest import Target, run_ingest
+from web.outdir import FORMATS, OutputDir
 from web.scalebench import corpus_texts
 from web.store import Store
 
@@ -53,34 +58,68 @@ def _fresh_database(server: str | None, tmp: Path, name: str):  # type: ignore[n
     return f"{base}/{db}", drop
 
 
+def _fresh_target(kind: str, server: str | None, tmp: Path, name: str) -> tuple[Target, Callable[[], None]]:
+    """An empty store per run, and what closes and removes it: a database, or an output directory."""
+    if kind in FORMATS:
+        out = OutputDir(tmp / f"{kind}-{name}", kind)
+
+        def remove() -> None:
+            out.close()
+            shutil.rmtree(out.path)
+
+        return out, remove
+    url, drop = _fresh_database(server, tmp, name)
+    store = Store(url, get_gazetteer())
+
+    def close() -> None:
+        store.close()
+        drop()
+
+    return store, close
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its ended children (the workers of a finished run): CPU time close to one
+    worker's while the wall time is not means other processes took the cores."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _children_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def run(eval_dir: Path, n: int, configs: list[tuple[str, int]], database: str | None) -> None:
+def run(eval_dir: Path, n: int, configs: list[tuple[str, int]], database: str | None,
+        targets: list[str], batch: int = 500) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         archive = build_archive(eval_dir, n, Path(tmp) / "archive.jsonl")
         mb = archive.stat().st_size / 1e6
-        print(f"ingest bench: {n:,} documents ({mb:.0f} MB of JSONL) from the gold corpora, this machine "
-              f"({'PostGIS on ' + database.split('@')[-1] if database else 'SQLite store'})")
-        rates = {}
-        for engine, workers in configs:
-            url, drop = _fresh_database(database, Path(tmp), f"{engine}{workers}")
-            store = Store(url, get_gazetteer())
-            t0 = time.perf_counter()
-            summary = run_ingest([str(archive)], store, workers=workers, engine=engine, batch=500)
-            seconds = time.perf_counter() - t0
-            rates[(engine, workers)] = summary.stored / seconds
-            print(f"  {engine:5s} x{workers}: {summary.stored:,} stored, {summary.events:,} events in {seconds:.0f} s: "
-                  f"{summary.stored / seconds:.0f} documents/s; peak RSS of any child process so far "
-                  f"{_children_peak_mb():.0f} MB")
-            store.close()
-            drop()
-        one = rates.get(("local", 1))
-        for (engine, workers), rate in rates.items():
-            if one and workers > 1:
-                print(f"  scaling {engine} x{workers} over local x1: {rate / one:.2f}x "
-                      f"(efficiency {rate / one / workers:.0%})")
+        db = "PostGIS on " + database.split("@")[-1] if database else "SQLite"
+        print(f"ingest bench: {n:,} documents ({mb:.0f} MB of JSONL) from the gold corpora, this machine, batch "
+              f"{batch}; into {', '.join(db if t == 'database' else t + ' directory' for t in targets)}")
+        for kind in targets:
+            rates = {}
+            label = "sqlite" if kind == "database" and not database else "postgis" if kind == "database" else kind
+            for engine, workers in configs:
+                target, close = _fresh_target(kind, database, Path(tmp), f"{engine}{workers}")
+                t0, cpu0 = time.perf_counter(), _cpu_seconds()
+                summary = run_ingest([str(archive)], target, workers=workers, engine=engine, batch=batch)
+                seconds, cpu = time.perf_counter() - t0, _cpu_seconds() - cpu0
+                close()
+                rates[(engine, workers)] = summary.stored / seconds
+                print(f"  {label:7s} {engine:5s} x{workers}: {summary.stored:,} stored, {summary.events:,} events in "
+                      f"{seconds:.1f} s: {summary.stored / seconds:.0f} documents/s; {cpu:.1f} CPU s in this process "
+                      f"and its workers, load average {os.getloadavg()[0]:.1f}; peak RSS of any child process so far "
+                      f"{_children_peak_mb():.0f} MB")
+            _scaling(label, rates)
+
+
+def _scaling(label: str, rates: dict[tuple[str, int], float]) -> None:
+    one = rates.get(("local", 1))
+    for (engine, workers), rate in rates.items():
+        if one and workers > 1:
+            print(f"  {label:7s} scaling {engine} x{workers} over local x1: {rate / one:.2f}x "
+                  f"(efficiency {rate / one / workers:.0%})")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -90,9 +129,12 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--configs", default="local:1,local:2,dask:2")
     p.add_argument("--database", help="a PostgreSQL server URL: each run gets a fresh database there (PostGIS) "
                                       "instead of a fresh SQLite file")
+    p.add_argument("--targets", default="database,parquet",
+                   help="where documents go, comma-separated: database, parquet, gpkg (an output directory)")
+    p.add_argument("--batch", type=int, default=500)
     args = p.parse_args(argv)
     configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
-    run(Path(args.eval_dir), args.documents, configs, args.database)
+    run(Path(args.eval_dir), args.documents, configs, args.database, args.targets.split(","), args.batch)
 
 
 if __name__ == "__main__":
