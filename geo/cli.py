@@ -325,7 +325,7 @@ def _eval_places(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
 
 
 def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
-    from geo.evaluate_events import evaluate_links, evaluate_typing
+    from geo.evaluate_events import TYPING_SETS, evaluate_links, evaluate_typing
 
     print("\nEvents")
     links = eval_dir / "eventloc.jsonl"
@@ -338,7 +338,7 @@ def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
     else:
         print(f"skip event-place links: {links} not found", file=sys.stderr)
     golds = [Path(g) for g in args.events_gold] if args.events_gold else \
-        [args.gold_dir / f"events_{name}.jsonl" for name in ("gold", "heldout_dev", "heldout_test")]
+        [args.gold_dir / f"events_{name}.jsonl" for name in TYPING_SETS]
     for gold in golds:
         if not gold.exists():
             print(f"skip typing: {gold} not found", file=sys.stderr)
