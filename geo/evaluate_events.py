@@ -103,8 +103,8 @@ class TypingScores:
         return "\n".join(lines)
 
 
-# The typing sets in data/eval, in-sample first, the never-examined test half last.
-TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_test")
+# The typing sets in data/eval, in-sample first, the never-examined test halves last.
+TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_test", "heldout_test2")
 
 _ORDER = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
