@@ -8,7 +8,7 @@ EVAL_DIR ?= ../shared/eval
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install data gazetteer browser postgres test run eval bench bench-ingest bench-scale lint clean train-linker
+.PHONY: install data gazetteer browser postgres test run eval bench bench-ingest bench-scale lint clean train-linker train-typer
 
 install: $(VENV)/.installed
 
@@ -69,6 +69,11 @@ bench-scale: $(GAZ) postgres
 train-linker: $(GAZ)
 	$(PY) -m pip install --quiet -e '.[train]'
 	$(PY) scripts/train_linker.py $(EVAL_DIR)
+
+# Retrain the event-typing model (geo/typer.py) on the dev notes, data/train/ and the non-event sentences.
+train-typer: $(GAZ)
+	$(PY) -m pip install --quiet -e '.[train]'
+	$(PY) scripts/train_typer.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check geo web tests scripts

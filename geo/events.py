@@ -30,6 +30,7 @@ from geo.triggers import (
     SUBSUMES,
     TRIGGERS,
 )
+from geo.typer import NONE, load_typer
 
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
@@ -355,22 +356,28 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
     # One scan of the whole text per pattern, then each match goes to its sentence.
     hits: list[list[Trigger]] = [[] for _ in sentences]
     starts = [s.start for s in sentences]
-    for t in _scan(fold(text), text, 0):
+    low = fold(text)
+    for t in _scan(low, text, 0):
         k = bisect.bisect_right(starts, t.start) - 1
         if k >= 0 and t.end <= sentences[k].end:
             hits[k].append(t)
     events: list[Event] = []
+    guessed = _classified(sentences, [i for i, h in enumerate(hits) if not h and by_sentence[i]], low)
     for idx, sentence in enumerate(sentences):
-        if not hits[idx]:
-            continue
         here = by_sentence[idx]
+        triggers = _select(hits[idx])
+        typed_by = "lexicon"
+        if not triggers:
+            if idx not in guessed:
+                continue
+            triggers, typed_by = [guessed[idx]], "classifier"
         unknown = [Mention(sentence.start + m.start, sentence.start + m.end, m.text, form="unresolved")
                    for m in unresolved_places(sentence.text, ())]
         unknown = [m for m in unknown if not any(t.mention.start < m.end and m.start < t.mention.end for t in here)]
         cands = link_candidates(text, here, unknown)
         actors = tuple(dict.fromkeys(obj.place.name for c, obj in cands if c.actor and isinstance(obj, Toponym)))
         prev_cands = None
-        for trigger in _select(hits[idx]):
+        for trigger in triggers:
             found, score = choose_place(text, trigger, here, sentence_start=sentence.start,
                                         candidates=cands)
             located_by = "sentence"
@@ -389,7 +396,7 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             named = found if isinstance(found, Mention) else None
             if named is not None:
                 located_by = "unresolved"
-            confidence = 0.45 + (0.15 if " " in trigger.text.strip() else 0.0)
+            confidence = (0.45 if typed_by == "lexicon" else 0.3) + (0.15 if " " in trigger.text.strip() else 0.0)
             confidence += {"sentence": 0.25, "previous_sentence": 0.1, "unresolved": 0.1, "unlocated": 0.0}[located_by]
             confidence += 0.1 if score >= 0.75 else 0.0
             events.append(Event(
@@ -398,8 +405,26 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
                 sentence=sentence.text, sentence_start=sentence.start, sentence_end=sentence.end,
                 place=place, geo_precision=geo_precision(text, place) if place else None, actors=actors,
                 date=resolve_date(sentence.text, doc_date), confidence=min(confidence, 0.95),
-                located_by=located_by, unresolved_place=named))
+                located_by=located_by, unresolved_place=named, typed_by=typed_by))
     return _drop_coarse_duplicates(events, sentences)
+
+
+def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str) -> dict[int, Trigger]:
+    """Triggers from the typing model (:mod:`geo.typer`) for sentences with places but no lexicon trigger:
+    the sub-type, at the word that weighed most for it, where the model is confident of an event."""
+    typer = load_typer()
+    if typer is None or not which:
+        return {}
+    out = {}
+    folded = [low[sentences[i].start:sentences[i].end] for i in which]  # ``low`` is the folded text
+    for idx, guess in zip(which, typer.predict_many(folded, folded=True), strict=True):
+        if guess.subtype == NONE or guess.probability < typer.threshold:
+            continue
+        sentence = sentences[idx]
+        m = re.search(r"(?<![\w'-])" + re.escape(guess.evidence) + r"(?![\w'-])", low[sentence.start:sentence.end])
+        start, end = (m.start(), m.end()) if m else (0, 0)
+        out[idx] = Trigger(guess.subtype, sentence.start + start, sentence.start + end, sentence.text[start:end])
+    return out
 
 
 def _drop_coarse_duplicates(events: list[Event], sentences: Sequence[Sentence]) -> list[Event]:

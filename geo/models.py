@@ -110,6 +110,7 @@ class Event:
     confidence: float = 0.5
     located_by: str = "sentence"  # sentence | previous_sentence | unresolved | unlocated
     unresolved_place: Mention | None = None  # a place name the gazetteer lacks ("in Jobar")
+    typed_by: str = "lexicon"  # lexicon (a trigger matched) | classifier (geo.typer, no trigger matched)
 
     def to_dict(self) -> dict[str, Any]:
         from geo.taxonomy import CATEGORIES, SUBTYPES
@@ -133,6 +134,7 @@ class Event:
                 "text": self.unresolved_place.text, "start": self.unresolved_place.start,
                 "end": self.unresolved_place.end},
             "located_by": self.located_by,
+            "typed_by": self.typed_by,
             "geo_precision": self.geo_precision,
             "actors": list(self.actors),
             "date": self.date,

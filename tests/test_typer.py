@@ -1,0 +1,85 @@
+"""The typing model: tokens, the linear model's arithmetic, and how events use it when no trigger fires."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import geo.events
+from geo.pipeline import Geoparser
+from geo.typer import MODEL_PATH, NONE, TypeModel, load_typer, words
+
+
+@pytest.fixture()
+def tiny() -> TypeModel:
+    """Three words, two event classes and ``none``: small enough to check by hand."""
+    return TypeModel(classes=("none", "strike.air", "unrest.protest"), terms=("jets", "crowds", "weather"),
+                     idf=np.array([2.0, 1.5, 1.0]),
+                     weights=np.array([[-1.0, 4.0, 0.0], [-1.0, 0.0, 4.0], [3.0, -1.0, -1.0]]),
+                     bias=np.array([0.5, 0.0, 0.0]), threshold=0.4, meta={})
+
+
+def test_words_fold_accents_and_hide_numbers() -> None:
+    assert words("Jets STRUCK Kramatorsk’s station, killing 52") == ["jets", "struck", "kramatorsk's", "station",
+                                                                    "killing", "<num>"]
+    assert words("Café in Zürich") == ["cafe", "in", "zurich"]
+
+
+def test_prediction_is_the_softmax_of_the_tfidf_vector(tiny: TypeModel) -> None:
+    p = tiny.predict("Jets jets over the crowds")
+    x = np.array([(1 + math.log(2)) * 2.0, 1.5])  # sublinear tf times idf, then l2-normalised
+    x /= np.linalg.norm(x)
+    scores = tiny.bias + x @ tiny.weights[:2]
+    expected = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
+    assert p.subtype == "strike.air" and p.evidence == "jets"
+    assert p.probability == pytest.approx(expected.max())
+
+
+@pytest.mark.parametrize(("text", "subtype", "evidence"), [
+    ("", NONE, ""),
+    ("nothing the model knows", NONE, ""),
+    ("fine weather today", NONE, ""),
+    ("crowds filled the square", "unrest.protest", "crowds"),
+])
+def test_batch_equals_one_by_one(tiny: TypeModel, text: str, subtype: str, evidence: str) -> None:
+    batch = tiny.predict_many(["jets overhead", text, "crowds again"])
+    assert batch[1] == tiny.predict(text)
+    assert (batch[1].subtype, batch[1].evidence) == (subtype, evidence)
+    assert batch[0].subtype == "strike.air" and batch[2].subtype == "unrest.protest"
+
+
+def test_missing_model_file_leaves_the_lexicon_alone(tmp_path) -> None:
+    assert load_typer(tmp_path / "absent.json") is None
+
+
+def test_shipped_model_round_trips(tmp_path) -> None:
+    model = load_typer()
+    assert model is not None and NONE in model.classes and 0 < model.threshold < 1
+    copy = tmp_path / "typer.json"
+    copy.write_text(model.to_json(), encoding="utf-8")
+    again = load_typer(copy)
+    sentence = "Warplanes pounded rebel positions near Idlib, a monitor said."
+    assert again.predict(sentence).subtype == model.predict(sentence).subtype
+    assert MODEL_PATH.exists()
+
+
+def test_sentence_without_trigger_gets_a_classified_event(parser: Geoparser, tiny: TypeModel,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """No lexicon pattern covers "crowds swelled": the model types it, at its evidence word, and the event
+    is placed and flagged as typed by the classifier; a sentence without places is left alone."""
+    monkeypatch.setattr(geo.events, "load_typer", lambda: tiny)
+    text = "Crowds swelled outside the town hall in Valencia. Crowds swelled again."
+    events = parser.events(text)[1]
+    assert len(events) == 1
+    e = events[0]
+    assert (e.subtype, e.typed_by, e.trigger) == ("unrest.protest", "classifier", "Crowds")
+    assert e.place is not None and e.place.place.name == "Valencia"
+
+
+def test_confidence_below_threshold_is_no_event(parser: Geoparser, tiny: TypeModel,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    unsure = TypeModel(**{**tiny.__dict__, "threshold": 0.99})
+    monkeypatch.setattr(geo.events, "load_typer", lambda: unsure)
+    assert parser.events("Crowds swelled outside the town hall in Valencia.")[1] == []
