@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -26,13 +25,14 @@ from geo.textutil import fold
 MODEL_PATH = Path(__file__).resolve().parent.parent / "data" / "typer.json"
 NONE = "none"
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+_DIGIT = re.compile(r"[0-9]")
 
 
 def words(text: str, *, folded: bool = False) -> list[str]:
     """Lower-cased, accent-folded word tokens (``folded``: the text already went through
     :func:`geo.textutil.fold`); numbers become ``<num>`` so tallies do not matter."""
-    return ["<num>" if w[0].isdigit() or any(c.isdigit() for c in w) else w
-            for w in _TOKEN.findall(text if folded else fold(text))]
+    tokens = _TOKEN.findall(text if folded else fold(text))
+    return [w if w.isalpha() or not _DIGIT.search(w) else "<num>" for w in tokens]
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,12 @@ class TypeModel:
         bounds = [0]
         vocab = self.vocab
         for text in texts:
-            counts = Counter(w for w in words(text, folded=folded) if w in vocab)
-            rows.extend(vocab[w] for w in counts)
+            counts: dict[int, int] = {}
+            for w in words(text, folded=folded):
+                j = vocab.get(w)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            rows.extend(counts)
             tf.extend(counts.values())
             bounds.append(len(rows))
         if not rows:

@@ -1,7 +1,7 @@
 """Train the event-typing model (geo/typer.py) that types sentences no trigger of the lexicon explains.
 
 Training data: the hand-written ACLED-style notes of the dev sets and of data/train/ (each a sentence
-with its gold sub-type) and the non-event news sentences of data/train/non_events.jsonl (class
+with its gold sub-type) and the non-event news sentences of data/train/non_events*.jsonl (class
 ``none``). The test sets (data/eval/events_heldout_test*.jsonl) are never read here. Regularisation
 and the event threshold are chosen by cross-validation with one fold per file of notes, so every
 event score comes from a writer the model did not learn from (the non-event sentences are dealt over
@@ -34,7 +34,7 @@ GRID_T = tuple(np.round(np.arange(0.10, 0.60, 0.02), 2))
 def load() -> tuple[list[str], list[str], list[str]]:
     """(texts, labels, file of each) from every training file present."""
     texts, labels, files = [], [], []
-    for path in [*NOTES, *sorted(TRAIN_DIR.glob("events_notes_*.jsonl")), TRAIN_DIR / "non_events.jsonl"]:
+    for path in [*NOTES, *sorted(TRAIN_DIR.glob("events_notes_*.jsonl")), *sorted(TRAIN_DIR.glob("non_events*.jsonl"))]:
         if not path.exists():
             continue
         for r in read_jsonl(path):
