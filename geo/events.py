@@ -30,7 +30,7 @@ from geo.triggers import (
     SUBSUMES,
     TRIGGERS,
 )
-from geo.typer import NONE, load_typer
+from geo.typer import NONE, load_typer, mask_places
 
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
@@ -362,7 +362,9 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
         if k >= 0 and t.end <= sentences[k].end:
             hits[k].append(t)
     events: list[Event] = []
-    guessed = _classified(sentences, [i for i, h in enumerate(hits) if not h and by_sentence[i]], low)
+    # The model only looks where an event could go on the map: a sentence naming a place, not only a people.
+    named = [i for i, h in enumerate(hits) if not h and any(t.mention.form != "demonym" for t in by_sentence[i])]
+    guessed = _classified(sentences, named, low, by_sentence)
     for idx, sentence in enumerate(sentences):
         here = by_sentence[idx]
         triggers = _select(hits[idx])
@@ -409,14 +411,17 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
     return _drop_coarse_duplicates(events, sentences)
 
 
-def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str) -> dict[int, Trigger]:
+def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
+                places: Sequence[Sequence[Toponym]]) -> dict[int, Trigger]:
     """Triggers from the typing model (:mod:`geo.typer`) for sentences with places but no lexicon trigger:
     the sub-type, at the word that weighed most for it, where the model is confident of an event."""
     typer = load_typer()
     if typer is None or not which:
         return {}
     out = {}
-    folded = [low[sentences[i].start:sentences[i].end] for i in which]  # ``low`` is the folded text
+    folded = [mask_places(low[sentences[i].start:sentences[i].end],  # ``low`` is the folded text
+                          [(t.mention.start - sentences[i].start, t.mention.end - sentences[i].start)
+                           for t in places[i]]) for i in which]
     for idx, guess in zip(which, typer.predict_many(folded, folded=True), strict=True):
         if guess.subtype == NONE or guess.probability < typer.threshold:
             continue
