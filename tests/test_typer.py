@@ -9,7 +9,7 @@ import pytest
 
 import geo.events
 from geo.pipeline import Geoparser
-from geo.typer import MODEL_PATH, NONE, TypeModel, load_typer, words
+from geo.typer import MODEL_PATH, NONE, PLACE, TypeModel, load_typer, mask_places, words
 
 
 @pytest.fixture()
@@ -83,3 +83,12 @@ def test_confidence_below_threshold_is_no_event(parser: Geoparser, tiny: TypeMod
     unsure = TypeModel(**{**tiny.__dict__, "threshold": 0.99})
     monkeypatch.setattr(geo.events, "load_typer", lambda: unsure)
     assert parser.events("Crowds swelled outside the town hall in Valencia.")[1] == []
+
+
+def test_place_names_are_masked_and_never_evidence() -> None:
+    assert mask_places("Drones hit Kyiv and Odesa.", [(11, 15), (20, 25)]) == "Drones hit  placename  and  placename ."
+    assert words(mask_places("Kyiv", [(0, 4)])) == [PLACE]
+    model = TypeModel(classes=("none", "strike.drone"), terms=(PLACE, "drones"), idf=np.array([1.0, 1.0]),
+                      weights=np.array([[-1.0, 9.0], [-1.0, 1.0]]), bias=np.zeros(2), threshold=0.1, meta={})
+    guess = model.predict(mask_places("Drones over Kyiv", [(12, 16)]))
+    assert guess.subtype == "strike.drone" and guess.evidence == "drones"
