@@ -148,7 +148,7 @@ _RAW: dict[str, list[str]] = {
     ],
     "diplomacy.summit": [r"\bmeet(?:s|ing)?\s+(?:with\s+)?(?:[\w’'-]+\s+){0,2}(?:in|at|on|for|to)\b", r"\bheld\s+(?:[\w’'-]+\s+){0,4}talks\b", r"\bsummits?\b", r"\btalks\b", r"\bmet\s+(?:with\b)?", r"\bmeetings?\b", r"\bvisit(?:ed|s)?\b", r"\bconference\b",
                          r"\bnegotiations?\b", r"\bspoke\s+by\s+phone\b", r"\bphone\s+call\b", r"\bhosted\b", r"\bdelegations?\b", r"\bconsultations\b",
-        r"\bg7\b", r"\bg20\b", r"\b(?:leaders|ministers)\s+(?:gathered|met|convened)\b", r"\bface\s+to\s+face\b", r"\bmeet\s+(?:[\w’'-]+\s+){0,3}(?:leaders|counterparts?|president|prime\s+minister)\b", r"\bstate\s+visit\b",
+        r"\b(?:leaders|ministers)\s+(?:gathered|met|convened)\b", r"\bface\s+to\s+face\b", r"\bmeet\s+(?:[\w’'-]+\s+){0,3}(?:leaders|counterparts?|president|prime\s+minister)\b", r"\bstate\s+visit\b",
         r"\b(?:shake|shook|shaking)\s+hands\b",
     ],
     "diplomacy.demand": [r"\bvow(?:ed|s)\s+to\s+(?:retaliate|respond)\b", r"\bthreatened\s+retaliation\b", r"\bwarned\s+that\b", r"\bvoted\s+to\s+expel\b", r"\bcall(?:ed|s|ing)?\s+(?:on|for)\b", r"\burg(?:ed|es|ing)\b", r"\bdemand(?:ed|s|ing)?\b", r"\bappeal(?:ed|s)?\b",

@@ -112,12 +112,11 @@ def main() -> None:
     vec, model = fit(texts, labels, c)
     vocab = vec.vocabulary_
     rows = sorted(vocab, key=vocab.__getitem__)
-    typer = TypeModel(classes=tuple(str(x) for x in model.classes_), terms=tuple(rows),
-                      idf=vec.idf_, weights=model.coef_.T.copy(), bias=model.intercept_, threshold=threshold,
-                      meta={"trained_on": sorted(set(files)), "sentences": len(texts), "C": c,
-                            "cv_macro_f1_one_fold_per_writer": round(f1, 4),
-                            "cv_false_alarms_on_non_events": round(false_alarms, 4),
-                            "trained": dt.date.today().isoformat()})
+    typer = TypeModel.from_arrays([str(x) for x in model.classes_], rows, vec.idf_, model.coef_.T, model.intercept_,
+                                  threshold, meta={"trained_on": sorted(set(files)), "sentences": len(texts), "C": c,
+                                                   "cv_macro_f1_one_fold_per_writer": round(f1, 4),
+                                                   "cv_false_alarms_on_non_events": round(false_alarms, 4),
+                                                   "trained": dt.date.today().isoformat()})
     MODEL_PATH.write_text(typer.to_json() + "\n", encoding="utf-8")
     print(f"{len(texts)} sentences from {len(set(files))} files, {len(rows)} words; C={c} threshold={threshold} "
           f"cross-validated macro-F1 (a fold per writer) {f1:.3f}, non-event sentences called events "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -15,10 +16,9 @@ from geo.typer import MODEL_PATH, NONE, PLACE, TypeModel, load_typer, mask_place
 @pytest.fixture()
 def tiny() -> TypeModel:
     """Three words, two event classes and ``none``: small enough to check by hand."""
-    return TypeModel(classes=("none", "strike.air", "unrest.protest"), terms=("jets", "crowds", "weather"),
-                     idf=np.array([2.0, 1.5, 1.0]),
-                     weights=np.array([[-1.0, 4.0, 0.0], [-1.0, 0.0, 4.0], [3.0, -1.0, -1.0]]),
-                     bias=np.array([0.5, 0.0, 0.0]), threshold=0.4, meta={})
+    return TypeModel.from_arrays(("none", "strike.air", "unrest.protest"), ("jets", "crowds", "weather"),
+                                 idf=[2.0, 1.5, 1.0], coef=[[-1.0, 4.0, 0.0], [-1.0, 0.0, 4.0], [3.0, -1.0, -1.0]],
+                                 bias=[0.5, 0.0, 0.0], threshold=0.4, meta={})
 
 
 def test_words_fold_accents_and_hide_numbers() -> None:
@@ -31,7 +31,7 @@ def test_prediction_is_the_softmax_of_the_tfidf_vector(tiny: TypeModel) -> None:
     p = tiny.predict("Jets jets over the crowds")
     x = np.array([(1 + math.log(2)) * 2.0, 1.5])  # sublinear tf times idf, then l2-normalised
     x /= np.linalg.norm(x)
-    scores = tiny.bias + x @ tiny.weights[:2]
+    scores = np.array([0.5, 0.0, 0.0]) + x @ np.array([[-1.0, 4.0, 0.0], [-1.0, 0.0, 4.0]])
     expected = np.exp(scores - scores.max()) / np.exp(scores - scores.max()).sum()
     assert p.subtype == "strike.air" and p.evidence == "jets"
     assert p.probability == pytest.approx(expected.max())
@@ -43,11 +43,17 @@ def test_prediction_is_the_softmax_of_the_tfidf_vector(tiny: TypeModel) -> None:
     ("fine weather today", NONE, ""),
     ("crowds filled the square", "unrest.protest", "crowds"),
 ])
-def test_batch_equals_one_by_one(tiny: TypeModel, text: str, subtype: str, evidence: str) -> None:
-    batch = tiny.predict_many(["jets overhead", text, "crowds again"])
-    assert batch[1] == tiny.predict(text)
-    assert (batch[1].subtype, batch[1].evidence) == (subtype, evidence)
-    assert batch[0].subtype == "strike.air" and batch[2].subtype == "unrest.protest"
+def test_what_the_tiny_model_says(tiny: TypeModel, text: str, subtype: str, evidence: str) -> None:
+    p = tiny.predict(text)
+    assert (p.subtype, p.evidence) == (subtype, evidence)
+    assert 0 < p.probability <= 1
+
+
+def test_small_weights_are_pruned() -> None:
+    m = TypeModel.from_arrays(("none", "strike.air"), ("jets", "the"), idf=[1.0, 1.0], coef=[[0.1, 2.0], [0.2, -0.1]],
+                              bias=[0.0, 0.0], threshold=0.5, meta={}, prune=0.25)
+    assert m.weights == {"jets": ((1, 2.0),), "the": ()}
+    assert m.predict("the").subtype == NONE  # no weight left: a tie, and none comes first
 
 
 def test_missing_model_file_leaves_the_lexicon_alone(tmp_path) -> None:
@@ -80,7 +86,7 @@ def test_sentence_without_trigger_gets_a_classified_event(parser: Geoparser, tin
 
 def test_confidence_below_threshold_is_no_event(parser: Geoparser, tiny: TypeModel,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    unsure = TypeModel(**{**tiny.__dict__, "threshold": 0.99})
+    unsure = dataclasses.replace(tiny, threshold=0.99)
     monkeypatch.setattr(geo.events, "load_typer", lambda: unsure)
     assert parser.events("Crowds swelled outside the town hall in Valencia.")[1] == []
 
@@ -88,7 +94,7 @@ def test_confidence_below_threshold_is_no_event(parser: Geoparser, tiny: TypeMod
 def test_place_names_are_masked_and_never_evidence() -> None:
     assert mask_places("Drones hit Kyiv and Odesa.", [(11, 15), (20, 25)]) == "Drones hit  placename  and  placename ."
     assert words(mask_places("Kyiv", [(0, 4)])) == [PLACE]
-    model = TypeModel(classes=("none", "strike.drone"), terms=(PLACE, "drones"), idf=np.array([1.0, 1.0]),
-                      weights=np.array([[-1.0, 9.0], [-1.0, 1.0]]), bias=np.zeros(2), threshold=0.1, meta={})
+    model = TypeModel.from_arrays(("none", "strike.drone"), (PLACE, "drones"), idf=[1.0, 1.0],
+                                  coef=[[-1.0, 9.0], [-1.0, 1.0]], bias=[0.0, 0.0], threshold=0.1, meta={})
     guess = model.predict(mask_places("Drones over Kyiv", [(12, 16)]))
     assert guess.subtype == "strike.drone" and guess.evidence == "drones"
