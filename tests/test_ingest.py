@@ -249,11 +249,11 @@ def test_kill_9_midway_then_resume_writes_every_document_once(tmp_path: Path, fm
     assert stored + skipped == n and skipped >= written  # a worker of the killed run may have finished a part
     docs = read_output(out, "documents")
     assert len(docs) == docs["content_hash"].nunique() == n
-    # and the result is what an uninterrupted run writes
-    clean = OutputDir(tmp_path / "clean", fmt)
-    run_ingest([str(archive)], clean, batch=50)
-    clean.close()
-    assert sorted(read_output(out, "events")["event_id"]) == sorted(read_output(clean.path, "events")["event_id"])
+    # and the result is what an uninterrupted run of the same command writes
+    clean = tmp_path / "clean"
+    subprocess.run(_ingest_cli(archive, clean, "--format", fmt, "--batch", "50"), timeout=300, check=True,
+                   capture_output=True)
+    assert sorted(read_output(out, "events")["event_id"]) == sorted(read_output(clean, "events")["event_id"])
 
 
 def _read_only_dir(tmp_path: Path) -> Path:

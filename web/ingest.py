@@ -175,7 +175,7 @@ class _Dask:
             workers = max(1, len(self.client.scheduler_info().get("workers", {})))
         else:
             self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=40)
+                                        dashboard_address=":0", silence_logs=40)  # any free port: 8787 may be taken
             self.client = Client(self.cluster)
         self.in_flight = 2 * workers
 

@@ -4,7 +4,8 @@ The archive repeats and shuffles the texts of LGL, TR-News and GeoVirus (each co
 numbered last line, so none is de-duplicated) to the asked size, written as JSONL and streamed.
 Reports documents/s for the local engine with 1 and 2 workers and for Dask with 2 workers, into the
 database (SQLite, or PostGIS) and into a GeoParquet output directory (no database writer), the
-scaling of 2 workers over 1 for each, and peak memory of the worker processes. Figures, not assertions.
+scaling of 2 workers over 1 for each, the CPU seconds of each run, how many cores were free before and
+after (other sessions on the machine), and peak memory of the worker processes. Figures, not assertions.
 """
 
 from __future__ import annotations
@@ -78,6 +79,28 @@ def _fresh_target(kind: str, server: str | None, tmp: Path, name: str) -> tuple[
     return store, close
 
 
+def _spin(n: int) -> float:
+    t0 = time.perf_counter()
+    x = 0
+    for i in range(n):
+        x += i * i
+    return time.perf_counter() - t0
+
+
+def _free_cores(n: int = 5_000_000) -> float:
+    """How many cores a second process gets right now (2.0 on an idle 2-core machine): a busy loop alone, then
+    two at once. Other sessions on the machine make the scaling figures mean little when this is near 1."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        list(pool.map(_spin, [1000, 1000]))  # both processes started
+        alone = pool.submit(_spin, n).result()
+        t0 = time.perf_counter()
+        list(pool.map(_spin, [n, n]))
+        return 2 * alone / (time.perf_counter() - t0)
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and of its ended children (the workers of a finished run): CPU time close to one
     worker's while the wall time is not means other processes took the cores."""
@@ -96,7 +119,8 @@ def run(eval_dir: Path, n: int, configs: list[tuple[str, int]], database: str | 
         mb = archive.stat().st_size / 1e6
         db = "PostGIS on " + database.split("@")[-1] if database else "SQLite"
         print(f"ingest bench: {n:,} documents ({mb:.0f} MB of JSONL) from the gold corpora, this machine, batch "
-              f"{batch}; into {', '.join(db if t == 'database' else t + ' directory' for t in targets)}")
+              f"{batch}; into {', '.join(db if t == 'database' else t + ' directory' for t in targets)}; free cores "
+              f"now {_free_cores():.1f} of {os.cpu_count()} (two busy loops at once over one alone)")
         for kind in targets:
             rates = {}
             label = "sqlite" if kind == "database" and not database else "postgis" if kind == "database" else kind
@@ -112,6 +136,7 @@ def run(eval_dir: Path, n: int, configs: list[tuple[str, int]], database: str | 
                       f"and its workers, load average {os.getloadavg()[0]:.1f}; peak RSS of any child process so far "
                       f"{_children_peak_mb():.0f} MB")
             _scaling(label, rates)
+        print(f"  free cores after the runs: {_free_cores():.1f} of {os.cpu_count()}")
 
 
 def _scaling(label: str, rates: dict[tuple[str, int], float]) -> None:
