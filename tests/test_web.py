@@ -7,6 +7,8 @@ promises (no duplicates, corrections survive re-processing, originals recoverabl
 from __future__ import annotations
 
 import json
+import math
+import random
 import re
 import threading
 import urllib.error
@@ -14,10 +16,28 @@ import urllib.request
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from geo.taxonomy import STATUSES, SUBTYPES
 from tests.conftest import SAMPLE
 from web import create_app
+from web.store import (
+    CELL_BUDGET,
+    CELL_LEVEL,
+    SCHEMA_VERSION,
+    EventQuery,
+    Processed,
+    Store,
+    _event_columns,
+    cell_of,
+    cell_ranges,
+    content_hash,
+    documents,
+    events,
+    scan_limit,
+    schema_version,
+)
 
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
 
@@ -333,3 +353,145 @@ def test_area_events_keep_their_gazetteer_place_for_shapes(server: Client, sampl
     assert greenland["place_kind"] == "country" and greenland["place_id"] is not None
     _, _, raw = server.request("GET", f"/api/v1/maps/{sample_doc['id']}.html")
     assert b'"shapes":{"0":' in raw  # country and region outlines travel with the map
+
+
+# ---- box queries through cells (Store.events), against a brute-force filter of every event ----------------------
+
+CENTRES = ((2.35, 48.86), (37.62, 55.75), (-74.0, 40.7), (30.5, 50.45), (151.2, -33.87), (179.9, 0.0))
+
+
+def _synthetic(rng: random.Random, n_docs: int, per_doc: int) -> list[Processed]:
+    """Documents of clustered events (some unlocated), every sub-type, through the store's own row shaping."""
+    subtypes = sorted(SUBTYPES)
+    docs = []
+    for d in range(n_docs):
+        text = f"synthetic document {d}"
+        digest = content_hash(text)
+        rows = []
+        for j in range(per_doc):
+            lon, lat = rng.choice(CENTRES)
+            spread = rng.choice((0.05, 0.5, 5.0))
+            located = rng.random() > 0.1
+            row = {"subtype": rng.choice(subtypes), "status": rng.choice(STATUSES),  # positions on a 0.001° grid
+                   "lon": round(max(-180.0, min(180.0, lon + rng.gauss(0, spread))), 3) if located else None,
+                   "lat": round(max(-90.0, min(90.0, lat + rng.gauss(0, spread))), 3) if located else None}
+            rows.append({"id": f"{digest[:12]}-{j:010x}", "auto": json.dumps(row),
+                         **_event_columns(row, "2024-01-01")})
+        docs.append(Processed(doc_id=digest[:12], content_hash=digest, text=text, source_url="", published="2024-01-01",
+                              title=f"doc {d} {'alpha' if d % 3 == 0 else 'beta'}", places=[], events=rows))
+    return docs
+
+
+@pytest.fixture(scope="module")
+def box_store(tmp_path_factory: pytest.TempPathFactory, db_url, gazetteer) -> Any:
+    """A store of 1,200 synthetic events, some rejected (and one rejected then restored)."""
+    store = Store(db_url(tmp_path_factory.mktemp("boxes")), gazetteer)
+    rng = random.Random(7)
+    assert store.add_processed(_synthetic(rng, 8, 150)) == 8
+    with store.begin() as con:
+        ids = con.execute(sa.select(events.c.id).order_by(events.c.pk)).scalars().all()
+    for event_id in rng.sample(ids, 40):
+        store.correct_event(event_id, "reject")
+    store.correct_event(ids[5], "reject")
+    store.correct_event(ids[5], "restore")
+    yield store
+    store.close()
+
+
+def _matches(store: Store, q: EventQuery) -> list[str]:
+    """The ids of every event a box query matches, newest first, from all stored events filtered in Python."""
+    with store.begin() as con:
+        rows = con.execute(sa.select(events.c.pk, events.c.id, events.c.lon, events.c.lat, events.c.category,
+                                     events.c.subtype, events.c.rejected, documents.c.title)
+                           .join(documents, documents.c.id == events.c.document_id)).mappings().all()
+    x1, y1, x2, y2 = q.bbox
+    hits = [r for r in rows if not r["rejected"] and r["lon"] is not None and x1 <= r["lon"] <= x2
+            and y1 <= r["lat"] <= y2 and q.category in (None, r["category"]) and q.subtype in (None, r["subtype"])
+            and (q.q is None or q.q in r["title"])]
+    return [r["id"] for r in sorted(hits, key=lambda r: -r["pk"])]
+
+
+def test_box_queries_equal_a_brute_force_filter(box_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    # small caps, so the three ways a box is answered all occur: every match counted (at most the cap); more than
+    # the cap, at most the scan (count "more", page from the scanned keys); more than the scan (newest-first)
+    monkeypatch.setattr("web.store.COUNT_CAP", 15)
+    monkeypatch.setattr("web.store.SCAN", 150)
+    rng = random.Random(11)
+    cats, subtypes = sorted({s.category for s in SUBTYPES.values()}), sorted(SUBTYPES)
+    ways = set()
+    for _ in range(250):
+        lon, lat = rng.choice(CENTRES)
+        side = rng.choice((0.1, 1.0, 8.0, 40.0, 400.0))
+        # edges between grid points: PostGIS's && (filters besides a box and a category) compares float4 boxes
+        bbox = tuple(round(v, 3) + 0.0005 for v in (lon - side * rng.random(), lat - side * rng.random() / 2,
+                                                    lon + side * rng.random(), lat + side * rng.random() / 2))
+        bbox = (max(-180.0, bbox[0]), max(-90.0, bbox[1]), min(180.0, bbox[2]), min(90.0, bbox[3]))
+        q = EventQuery(bbox=bbox, category=rng.choice((None, None, *cats)),
+                       subtype=rng.choice((None,) * 8 + (*subtypes,)), q=rng.choice((None, None, None, "alpha")),
+                       include_rejected=rng.random() < 0.2, limit=rng.choice((1, 7, 30)),
+                       offset=rng.choice((0, 0, 3, 20, 60)))
+        found, total = box_store.events(q)
+        hits = _matches(box_store, q)
+        assert [e["id"] for e in found] == hits[q.offset:q.offset + q.limit], q
+        assert total == min(len(hits), q.count_cap + 1), q
+        scan = scan_limit(q.offset + q.limit, q.count_cap)
+        ways.add("counted" if len(hits) <= q.count_cap else "scanned" if len(hits) <= scan else "newest-first")
+    assert ways == {"counted", "scanned", "newest-first"}
+
+
+def test_box_edges_are_exact(box_store: Store) -> None:
+    """A box and a category are answered from the cells: an event on an edge is in, one a hair outside is out."""
+    rng = random.Random(13)
+    with box_store.begin() as con:
+        located = con.execute(sa.select(events.c.lon, events.c.lat, events.c.category)
+                              .where(events.c.cell.is_not(None))).all()
+    for lon, lat, category in rng.sample(located, 30):
+        above, below = math.nextafter(lon, math.inf), math.nextafter(lat, -math.inf)
+        for bbox in ((lon, lat, lon, lat), (lon - 1, lat - 1, lon, lat), (above, lat, lon + 1, lat + 1),
+                     (lon - 1, lat - 1, lon + 1, below)):
+            for q in (EventQuery(bbox=bbox, limit=1000), EventQuery(bbox=bbox, category=category, limit=1000)):
+                found, total = box_store.events(q)
+                hits = _matches(box_store, q)
+                assert ([e["id"] for e in found], total) == (hits[:1000], min(len(hits), q.count_cap + 1)), q
+
+
+def test_cells_cover_every_box() -> None:
+    rng = random.Random(3)
+    for _ in range(2000):
+        lon, lat, side = rng.uniform(-180, 180), rng.uniform(-90, 90), rng.choice((1e-4, 0.3, 5.0, 60.0, 400.0))
+        bbox = (max(-180.0, lon - side), max(-90.0, lat - side / 2), min(180.0, lon + side), min(90.0, lat + side / 2))
+        ranges = cell_ranges(bbox)
+        assert len(ranges) <= 4 * CELL_BUDGET + 4 and all(lo <= hi for lo, hi in ranges)
+        assert all(a[1] + 1 < b[0] for a, b in zip(ranges, ranges[1:], strict=False))  # sorted, merged
+        for _ in range(20):
+            c = cell_of(rng.uniform(bbox[0], bbox[2]), rng.uniform(bbox[1], bbox[3]))
+            assert any(lo <= c <= hi for lo, hi in ranges)
+    assert cell_ranges((-180.0, -90.0, 180.0, 90.0)) == [(0, 4 ** CELL_LEVEL - 1)] and cell_of(None, 1.0) is None
+
+
+def test_a_schema_1_database_gets_its_cells(tmp_path, db_url, gazetteer) -> None:
+    url = db_url(tmp_path)
+    store = Store(url, gazetteer)
+    store.add_processed(_synthetic(random.Random(5), 2, 50))
+    with store.begin() as con:
+        first = con.execute(sa.select(events.c.id).order_by(events.c.pk)).scalars().first()
+    store.correct_event(first, "reject")
+    with store.begin() as con:  # back to schema 1: no cell column (nor its index), an R*Tree on SQLite
+        con.exec_driver_sql("DROP INDEX events_cell_idx")
+        con.exec_driver_sql("ALTER TABLE events DROP COLUMN cell")
+        if store.dialect == "sqlite":
+            con.exec_driver_sql("CREATE VIRTUAL TABLE events_rtree USING rtree(pk, min_x, max_x, min_y, max_y)")
+        con.execute(schema_version.update().values(version=1))
+    store.close()
+    store = Store(url, gazetteer)
+    try:
+        with store.begin() as con:
+            assert con.execute(sa.select(schema_version.c.version)).scalar() == SCHEMA_VERSION
+            rows = con.execute(sa.select(events.c.id, events.c.lon, events.c.lat, events.c.cell)).all()
+            tables = sa.inspect(con).get_table_names()
+        assert all(cell == (None if event_id == first else cell_of(lon, lat)) for event_id, lon, lat, cell in rows)
+        assert sum(cell is not None for *_, cell in rows) > 50 and "events_rtree" not in tables
+        q = EventQuery(bbox=(-180.0, -90.0, 180.0, 90.0), limit=1000)
+        assert [e["id"] for e in store.events(q)[0]] == _matches(store, q)
+    finally:
+        store.close()

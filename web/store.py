@@ -1,11 +1,13 @@
 """The store: documents, their places and events, and the corrections reviewers make.
 
-SQLAlchemy Core over an embedded SQLite file by default (an R*Tree indexes event positions), or
-PostgreSQL + PostGIS when ``NEWSMAP_DATABASE_URL=postgresql://...`` (a GiST index on a point
-column). Automatic output is kept as it came (``auto`` JSON per row); the columns queries read are
-the *effective* values: automatic output with every stored correction applied in time order. So a
-correction survives re-processing (the effective values are rebuilt from the new automatic output
-and the same corrections), and the original is always recoverable.
+SQLAlchemy Core over an embedded SQLite file by default, or PostgreSQL + PostGIS when
+``NEWSMAP_DATABASE_URL=postgresql://...`` (a point column with a GiST index, for GIS tools and boxes
+with other filters). Boxes are queried on both through ``cell``, a Z-order key of the event position,
+in one btree index (category, cell) that also holds the position and key: see ``Store.events``.
+Automatic output is kept as it came (``auto`` JSON per row); the columns queries read are the
+*effective* values: automatic output with every stored correction applied in time order. So a
+correction survives re-processing (the effective values are rebuilt from the new automatic output and
+the same corrections), and the original is always recoverable.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -29,11 +32,16 @@ from geo.gazetteer import Gazetteer
 from geo.pipeline import Geoparser
 from geo.taxonomy import CATEGORIES, STATUSES, SUBTYPES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: events.cell and its index (the SQLite R*Tree is gone)
 MAX_LIMIT = 1000
 # Matches are counted up to this many (or to the end of the page when it lies further): counting every match of a
 # continent-sized box reads most of the table (0.3 s at 1M events on PostGIS); past the cap the count reads "more".
 COUNT_CAP = 1000
+# A box query reads the index entries of its matches, up to this many for a page ending at row 100, to count them and
+# pick the newest; past that the box is dense and the page is read newest-first (see scan_limit).
+SCAN = 10_000
+CELL_LEVEL = 16  # Z-order cells: a 2^16 x 2^16 grid over the world (16 bits an axis, as _spread takes), ~600 x 300 m
+CELL_BUDGET = 64  # a box's cover refines at most this many partly covered quadtree nodes a level
 
 meta = sa.MetaData()
 schema_version = sa.Table("schema_version", meta, sa.Column("version", sa.Integer, nullable=False))
@@ -83,6 +91,7 @@ events = sa.Table(
     sa.Column("geo_precision", sa.Integer), sa.Column("actors", sa.Text), sa.Column("date", sa.String(10)),
     sa.Column("event_date", sa.String(10), index=True), sa.Column("confidence", sa.Float),
     sa.Column("located_by", sa.String(24)),
+    sa.Column("cell", sa.BigInteger),  # cell_of(lon, lat); NULL when unlocated or rejected (out of box queries)
 )
 corrections = sa.Table(
     "corrections", meta,
@@ -124,6 +133,79 @@ class EventQuery:
     def count_cap(self) -> int:
         """Matches are counted exactly up to this many; a count above it means "more than this many"."""
         return max(COUNT_CAP, max(self.offset, 0) + min(max(self.limit, 0), MAX_LIMIT))
+
+
+def _spread(v: int) -> int:
+    """The 16 bits of ``v`` moved to the even bit positions (one axis of a Z-order key)."""
+    v &= 0xFFFF
+    v = (v | (v << 8)) & 0x00FF00FF
+    v = (v | (v << 4)) & 0x0F0F0F0F
+    v = (v | (v << 2)) & 0x33333333
+    return (v | (v << 1)) & 0x55555555
+
+
+def _grid(lon: float, lat: float) -> tuple[int, int]:
+    """The grid cell of a position (the world's edges belong to the cells along them)."""
+    side = 1 << CELL_LEVEL
+    return (min(side - 1, max(0, int((lon + 180.0) / 360.0 * side))),
+            min(side - 1, max(0, int((lat + 90.0) / 180.0 * side))))
+
+
+def _key(x: int, y: int) -> int:
+    """The Z-order key of a grid cell: x and y bits interleaved."""
+    return _spread(x) | (_spread(y) << 1)
+
+
+def _extent(shift: int, x: int, y: int) -> tuple[int, int, int, int]:
+    """The grid cells of a quadtree node: lowest x, lowest y, highest x, highest y."""
+    return x << shift, y << shift, ((x + 1) << shift) - 1, ((y + 1) << shift) - 1
+
+
+def cell_of(lon: float | None, lat: float | None) -> int | None:
+    """The Z-order key of a position's grid cell: the cells of any quadtree node have consecutive keys, so
+    a box is a few key ranges of a btree (and an index holding the category as well serves both filters)."""
+    if lon is None or lat is None:
+        return None
+    return _key(*_grid(lon, lat))
+
+
+def cell_ranges(bbox: tuple[float, float, float, float]) -> list[tuple[int, int]]:
+    """Inclusive key ranges whose cells cover the box, merged where adjacent.
+
+    Quadtree nodes inside the box are taken whole; the partly covered ones are split a level further
+    while at most ``CELL_BUDGET`` remain, then taken whole too (the exact lon/lat test trims them): a
+    bounded number of ranges for any box, with little area outside it."""
+    x1, y1, x2, y2 = bbox
+    (gx1, gy1), (gx2, gy2) = _grid(x1, y1), _grid(x2, y2)
+    nodes: list[tuple[int, int, int]] = []  # (shift, x, y): the cells x << shift .. ((x + 1) << shift) - 1, same for y
+    partial = [(CELL_LEVEL, 0, 0)]
+    while partial and len(partial) <= CELL_BUDGET:
+        children = []
+        for shift, x, y in partial:
+            for child in ((shift - 1, 2 * x + dx, 2 * y + dy) for dy in (0, 1) for dx in (0, 1)):
+                lx, ly, hx, hy = _extent(*child)
+                if hx < gx1 or lx > gx2 or hy < gy1 or ly > gy2:
+                    continue
+                inside = gx1 <= lx and hx <= gx2 and gy1 <= ly and hy <= gy2
+                (nodes if inside else children).append(child)
+        partial = children
+    lows = [(_key(x << shift, y << shift), shift) for shift, x, y in nodes + partial]
+    ranges = sorted((lo, lo + (1 << 2 * shift) - 1) for lo, shift in lows)  # a node's cells: 4^shift keys from lo
+    merged: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def scan_limit(end: int, cap: int) -> int:
+    """How many matches of a box to read from the index for a page ending at row ``end``, before reading newest-first
+    instead: reading M matches costs about M, a newest-first scan about rows * end / M, the same at
+    M = sqrt(rows * end) (SCAN at 100 rows a page and a million events). At least the count cap, so that a count
+    within it is exact."""
+    return max(cap, round(SCAN * math.sqrt(max(end, 1) / 100)))
 
 
 def now() -> str:
@@ -222,21 +304,51 @@ class Store:
         """Create or upgrade the schema; the version lives in ``schema_version``."""
         with self.engine.begin() as con:
             meta.create_all(con)
-            version = con.execute(sa.select(schema_version.c.version)).scalar()
+            # FOR UPDATE (PostgreSQL): a second process opening the store waits for the first one's upgrade
+            version = con.execute(sa.select(schema_version.c.version).with_for_update()).scalar()
             if version is None:
-                self._spatial_index(con)
+                self._postgis_points(con)
+                self._cell_indexes(con)
                 con.execute(schema_version.insert().values(version=SCHEMA_VERSION))
             elif version > SCHEMA_VERSION:
                 raise InputError(f"database schema {version} is newer than this newsmap ({SCHEMA_VERSION})")
+            elif version < 2:
+                self._add_cells(con)
+                con.execute(schema_version.update().values(version=SCHEMA_VERSION))
 
-    def _spatial_index(self, con: Connection) -> None:
-        if self.dialect == "sqlite":
-            con.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS events_rtree USING rtree(pk, min_x, max_x, "
-                                "min_y, max_y)")
-        elif self.dialect == "postgresql":
+    def _postgis_points(self, con: Connection) -> None:
+        """PostGIS: a point column with a GiST index, for GIS tools reading the database (Store.events uses cells)."""
+        if self.dialect == "postgresql":
             con.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
             con.exec_driver_sql("ALTER TABLE events ADD COLUMN IF NOT EXISTS geom geometry(Point, 4326)")
             con.exec_driver_sql("CREATE INDEX IF NOT EXISTS events_geom_idx ON events USING GIST (geom)")
+
+    def _cell_indexes(self, con: Connection) -> None:
+        """Box queries, with a category or without (then every category is looked up), read only this index
+        (position and key included) to count matches and pick the newest: one index to update on insert.
+        Partial: unlocated and rejected events have no cell."""
+        pg = self.dialect == "postgresql"
+        columns = "category, cell) INCLUDE (lon, lat, pk" if pg else "category, cell, lon, lat"
+        con.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS events_cell_idx ON events ({columns}) WHERE cell IS NOT NULL")
+
+    def _add_cells(self, con: Connection) -> None:
+        """Schema 1 to 2: the cell of every located, not rejected event (the spatial index's rows); the SQLite
+        R*Tree it replaces is dropped."""
+        if "cell" not in con.exec_driver_sql("SELECT * FROM events WHERE 1 = 0").keys():
+            con.exec_driver_sql("ALTER TABLE events ADD COLUMN cell BIGINT")
+        last = 0
+        while True:  # 10,000 events at a time, in key order
+            located = con.execute(sa.select(events.c.pk, events.c.lon, events.c.lat).where(
+                events.c.pk > last, events.c.rejected.is_(False), events.c.lon.is_not(None), events.c.lat.is_not(None))
+                .order_by(events.c.pk).limit(10_000)).all()
+            if not located:
+                break
+            con.execute(events.update().where(events.c.pk == sa.bindparam("key")).values(cell=sa.bindparam("value")),
+                        [{"key": pk, "value": cell_of(lon, lat)} for pk, lon, lat in located])
+            last = located[-1][0]
+        if self.dialect == "sqlite":
+            con.exec_driver_sql("DROP TABLE IF EXISTS events_rtree")
+        self._cell_indexes(con)
 
     def close(self) -> None:
         """Close the pooled connections (a database server otherwise keeps them until they are collected)."""
@@ -319,13 +431,9 @@ class Store:
             self._index_documents(con, [d.doc_id for d in new])
 
     def _index_documents(self, con: Connection, doc_ids: list[str]) -> None:
-        """Spatial index entries for every located event of these (new) documents, in one statement."""
-        if self.dialect == "sqlite":
-            con.execute(sa.text("INSERT INTO events_rtree (pk, min_x, max_x, min_y, max_y) "
-                                "SELECT pk, lon, lon, lat, lat FROM events "
-                                "WHERE document_id IN :ids AND lat IS NOT NULL AND lon IS NOT NULL")
-                        .bindparams(sa.bindparam("ids", expanding=True)), {"ids": doc_ids})
-        elif self.dialect == "postgresql":
+        """PostGIS points of every located event of these (new) documents, in one statement (their cells came
+        with the rows)."""
+        if self.dialect == "postgresql":
             con.execute(sa.text("UPDATE events SET geom = ST_SetSRID(ST_MakePoint(lon, lat), 4326) "
                                 "WHERE document_id IN :ids AND lat IS NOT NULL AND lon IS NOT NULL")
                         .bindparams(sa.bindparam("ids", expanding=True)), {"ids": doc_ids})
@@ -353,9 +461,6 @@ class Store:
             self._write_outputs(con, done)
 
     def _delete_outputs(self, con: Connection, doc_id: str) -> None:
-        if self.dialect == "sqlite":
-            con.execute(sa.text("DELETE FROM events_rtree WHERE pk IN (SELECT pk FROM events WHERE document_id = :d)"),
-                        {"d": doc_id})
         con.execute(events.delete().where(events.c.document_id == doc_id))
         con.execute(places.delete().where(places.c.document_id == doc_id))
 
@@ -476,9 +581,13 @@ class Store:
                            lat=p["lat"], lon=p["lon"], place_id=p["place_id"], iso=p["country"],
                            country=self._country_name(p["country"]), admin1=self._admin1_name(p))
             cols = _event_columns(row, published)
+            if rejected:
+                cols["cell"] = None  # out of box queries
             con.execute(events.update().where(events.c.pk == e["pk"]).values(**cols, rejected=rejected,
                                                                            corrected=corrected))
-            self._index_point(con, e["pk"], None if rejected else row.get("lon"), None if rejected else row.get("lat"))
+            if self.dialect == "postgresql":
+                self._index_point(con, e["pk"], None if rejected else row.get("lon"),
+                                  None if rejected else row.get("lat"))
 
     @staticmethod
     def _auto_place_id(auto: dict[str, Any]) -> int | None:
@@ -494,16 +603,12 @@ class Store:
         a = self.gazetteer.admin1(p["admin1"]) if p.get("admin1") else None
         return a.name if a else ""
 
-    def _index_point(self, con: Connection, pk: int, lon: float | None, lat: float | None) -> None:
-        if self.dialect == "sqlite":
-            con.execute(sa.text("DELETE FROM events_rtree WHERE pk = :pk"), {"pk": pk})
-            if lon is not None and lat is not None:
-                con.execute(sa.text("INSERT INTO events_rtree VALUES (:pk, :x, :x, :y, :y)"),
-                            {"pk": pk, "x": lon, "y": lat})
-        elif self.dialect == "postgresql":
-            con.execute(sa.text("UPDATE events SET geom = CASE WHEN CAST(:x AS float8) IS NULL THEN NULL ELSE "
-                                "ST_SetSRID(ST_MakePoint(:x, :y), 4326) END WHERE pk = :pk"),
-                        {"pk": pk, "x": lon, "y": lat})
+    @staticmethod
+    def _index_point(con: Connection, pk: int, lon: float | None, lat: float | None) -> None:
+        """The PostGIS point of an event (none when rejected, like its cell)."""
+        con.execute(sa.text("UPDATE events SET geom = CASE WHEN CAST(:x AS float8) IS NULL THEN NULL ELSE "
+                            "ST_SetSRID(ST_MakePoint(:x, :y), 4326) END WHERE pk = :pk"),
+                    {"pk": pk, "x": lon, "y": lat})
 
     def corrections_of(self, doc_id: str) -> list[dict[str, Any]]:
         with self.begin() as con:
@@ -549,8 +654,6 @@ class Store:
         _refuse_nul("q", q.q)
         _refuse_nul("country", q.country)
         cond = []
-        if not q.include_rejected:
-            cond.append(events.c.rejected.is_(False))
         if q.document_id:
             cond.append(events.c.document_id == q.document_id)
         if q.category:
@@ -572,33 +675,104 @@ class Store:
             like = "%" + q.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             cond.append(sa.or_(events.c.sentence.ilike(like, escape="\\"), events.c.location.ilike(like, escape="\\"),
                                documents.c.title.ilike(like, escape="\\")))
+        # A box and a category, nothing else: read from the cell index alone (see _newest_in_box).
+        box_only = q.bbox and not (q.document_id or q.subtype or q.status or q.since or q.until or q.country or q.q)
         if q.bbox:
-            x1, y1, x2, y2 = q.bbox
-            if self.dialect == "sqlite":
-                cond.append(events.c.pk.in_(sa.text(
-                    "SELECT pk FROM events_rtree WHERE min_x >= :x1 AND max_x <= :x2 AND min_y >= :y1 AND max_y <= :y2")
-                    .bindparams(x1=x1, x2=x2, y1=y1, y2=y2)))
-            elif self.dialect == "postgresql":
-                cond.append(sa.text("events.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
-                            .bindparams(x1=x1, x2=x2, y1=y1, y2=y2))
-            else:
-                cond.append(sa.and_(events.c.lon.between(x1, x2), events.c.lat.between(y1, y2)))
+            cond += self._box(q.bbox, q.category, alone=bool(box_only))
+        elif not q.include_rejected:
+            cond.append(events.c.rejected.is_(False))
         joined = events.join(documents, documents.c.id == events.c.document_id)
         # Newest first by insertion order (the primary key): no sort of the whole table. One document reads
-        # in text order. The count needs the join only when the title is searched.
+        # in text order.
         order = (events.c.sentence_start, events.c.pk) if q.document_id else (events.c.pk.desc(),)
-        matched = sa.select(events.c.pk).select_from(joined if q.q else events).where(*cond).limit(q.count_cap + 1)
+        limit, offset = min(max(q.limit, 0), MAX_LIMIT), max(q.offset, 0)
         page = sa.select(events, documents.c.title, documents.c.source_url).select_from(joined)
         with self.begin() as con:
-            # The matching keys (at most cap + 1) give the count; when they are all known, the page is read by key.
-            # Otherwise a box holding few matches of a filter would be paged by scanning the whole table
-            # newest-first looking for them (the planner cannot know they are few).
-            keys = con.execute(matched).scalars().all()
-            total = len(keys)
-            page = page.where(self._among(keys)) if total <= q.count_cap else page.where(*cond)
-            rows = con.execute(page.order_by(*order).limit(min(max(q.limit, 0), MAX_LIMIT))
-                               .offset(max(q.offset, 0))).mappings().all()
+            if box_only:
+                keys, total = self._newest_in_box(con, q, cond, offset + limit)
+                if keys is None:  # a dense box: newest-first, the page is found after a few rows
+                    page = page.where(*cond)
+                    if self.dialect == "postgresql":  # the planner, blind to the density, may sort every located event
+                        con.exec_driver_sql("SELECT set_config('enable_sort', 'off', true), "
+                                            "set_config('enable_seqscan', 'off', true)")
+                else:
+                    page, offset = page.where(self._among(keys[offset:])), 0
+            else:
+                # The matching keys (at most cap + 1) give the count; when they are all known, the page is read by
+                # key. Otherwise a filter with few matches would be paged by scanning the whole table newest-first
+                # looking for them (the planner cannot know they are few). The keys need the join only when the
+                # title is searched.
+                keys = con.execute(sa.select(events.c.pk).select_from(joined if q.q else events).where(*cond)
+                                   .limit(q.count_cap + 1)).scalars().all()
+                total = len(keys)
+                page = page.where(self._among(keys)) if total <= q.count_cap else page.where(*cond)
+            rows = con.execute(page.order_by(*order).limit(limit).offset(offset)).mappings().all()
         return [_event_out(r) for r in rows], total
+
+    def _box(self, bbox: tuple[float, float, float, float], category: str | None, *, alone: bool) -> list[Any]:
+        """The terms of a box. Alone (but for a category): the exact test, for the cell index. With other filters,
+        the planner weighs a spatial index against theirs (iso, date...) and tests them on the rows: the GiST
+        index, whose estimate of the box's share of the table its choice of a page plan rests on (lon and lat
+        tested apart would multiply two shares: far fewer rows, and a sort of them all; ST_Intersects is costed
+        as expensive: the same; && compares boxes rounded to float4, outwards, so a point less than a metre
+        outside may match too), or, on SQLite, the keys in the box's cells."""
+        if alone:
+            return _in_box(events, bbox)
+        if self.dialect == "postgresql":
+            return [sa.text("events.geom && ST_MakeEnvelope(:x1, :y1, :x2, :y2, 4326)")
+                    .bindparams(**dict(zip(("x1", "y1", "x2", "y2"), bbox, strict=True)))]
+        boxed = events.alias("boxed")
+        return [*_in_box(events, bbox), events.c.pk.in_(self._cells(bbox, category, boxed, _in_box(boxed, bbox)))]
+
+    def _newest_in_box(self, con: Connection, q: EventQuery, where: list[Any],
+                       end: int) -> tuple[list[int] | None, int]:
+        """The newest ``end`` keys of the events in the box of ``q`` meeting ``where`` (the box, exactly, and the
+        category), and their count capped at ``q.count_cap + 1``; keys None when there are more than ``scan``.
+
+        Read from the cell index alone, up to ``scan`` matches: a cost bounded whatever the density, unlike a
+        spatial index, which reads every match of a dense box to sort them, or a newest-first scan, which reads
+        the whole table for a box with few matches. Past ``scan`` matches, a newest-first scan finds the page
+        after about rows * end / matches rows, fewer than rows * end / scan."""
+        assert q.bbox is not None
+        scan = scan_limit(end, q.count_cap)
+        if self.dialect == "postgresql":
+            # In this transaction: the index read alone (the planner, guessing each range's share of the table,
+            # may prefer a bitmap scan, which reads the rows too), no parallel workers (their start-up is ~8 ms)
+            # and no JIT compilation (~10 ms).
+            con.exec_driver_sql("SELECT set_config('enable_bitmapscan', 'off', true), "
+                                "set_config('max_parallel_workers_per_gather', '0', true), "
+                                "set_config('jit', 'off', true)")
+        found = self._cells(q.bbox, q.category, events, where).limit(scan + 1).subquery("found")
+        rows = con.execute(sa.select(found.c.pk, sa.func.count().over()).order_by(found.c.pk.desc())
+                           .limit(max(end, 1))).all()
+        matched = rows[0][1] if rows else 0
+        if matched > scan:
+            return None, q.count_cap + 1
+        return [pk for pk, _ in rows][:end], min(matched, q.count_cap + 1)
+
+    def _cells(self, bbox: tuple[float, float, float, float], category: str | None, table: sa.FromClause,
+               where: list[Any]) -> sa.Select[tuple[int]]:
+        """The keys of the events of ``table`` meeting ``where`` in the cells of a box: the index (category, cell)
+        read a key range of the box at a time, for the category asked or every one of the taxonomy (the only ones
+        stored); it holds the position and key too, so no row is read unless ``where`` tests more than these."""
+        ranges = cell_ranges(bbox)
+        cats = [category] if category else sorted(CATEGORIES)
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY
+
+            bounds = [sa.cast(sa.bindparam(name, [r[i] for r in ranges]), ARRAY(sa.BigInteger))
+                      for i, name in enumerate(("lo", "hi"))]
+            r = sa.func.unnest(*bounds).table_valued("lo", "hi").render_derived(name="r")
+            in_cats = table.c.category == sa.any_(sa.cast(sa.bindparam("cats", cats), ARRAY(sa.String)))
+            # OFFSET 0: a subquery run per range (an index range scan), not flattened into one scan of the index
+            hits = (sa.select(table.c.pk).where(in_cats, table.c.cell.between(r.c.lo, r.c.hi), *where)
+                    .offset(0).lateral("hits"))
+            return sa.select(hits.c.pk).select_from(r.join(hits, sa.true()))
+        r = sa.func.json_each(sa.bindparam("ranges", json.dumps(ranges))).table_valued("value").alias("r")
+        lo, hi = sa.func.json_extract(r.c.value, "$[0]"), sa.func.json_extract(r.c.value, "$[1]")
+        listed = sa.func.json_each(sa.bindparam("cats", json.dumps(cats))).table_valued("value")
+        on = sa.and_(table.c.category.in_(sa.select(listed.c.value)), table.c.cell.between(lo, hi))
+        return sa.select(table.c.pk).select_from(r.join(table, on)).where(*where)
 
     def _among(self, keys: Sequence[int]) -> sa.ColumnElement[bool]:
         """``pk`` in these keys, as one bound value (an array, or JSON for SQLite): the statement text stays
@@ -615,6 +789,12 @@ class Store:
             n_docs = con.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
             n_events = con.execute(sa.select(sa.func.count()).select_from(events)).scalar()
         return {"database": self.dialect, "documents": n_docs, "events": n_events}
+
+
+def _in_box(table: sa.FromClause, bbox: tuple[float, float, float, float]) -> list[Any]:
+    """The exact test of a box (rejected events have no cell: out of every box, as they are out of the map)."""
+    x1, y1, x2, y2 = bbox
+    return [table.c.cell.is_not(None), table.c.lon.between(x1, x2), table.c.lat.between(y1, y2)]
 
 
 def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
@@ -649,7 +829,7 @@ def _event_columns(row: dict[str, Any], published: str | None) -> dict[str, Any]
         "place_start": row.get("place_start"), "place_end": row.get("place_end"),
         "geo_precision": row.get("geo_precision"), "actors": row.get("actors") or "", "date": row.get("date") or None,
         "event_date": row.get("date") or published, "confidence": row.get("confidence"),
-        "located_by": row.get("located_by"),
+        "located_by": row.get("located_by"), "cell": cell_of(row.get("lon"), row.get("lat")),
     }
 
 
