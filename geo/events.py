@@ -422,7 +422,7 @@ def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
     folded = [mask_places(low[sentences[i].start:sentences[i].end],  # ``low`` is the folded text
                           [(t.mention.start - sentences[i].start, t.mention.end - sentences[i].start)
                            for t in places[i]]) for i in which]
-    for idx, guess in zip(which, (typer.predict(f, folded=True) for f in folded), strict=True):
+    for idx, guess in zip(which, typer.predict_many(folded, folded=True), strict=True):
         if guess.subtype == NONE or guess.probability < typer.threshold:
             continue
         sentence = sentences[idx]

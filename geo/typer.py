@@ -5,19 +5,19 @@ written by people who never saw it, about a third of event sentences fire no tri
 model reads the words of such a sentence and says which sub-type it reports, or ``none``. It is a
 multinomial logistic regression over TF-IDF word weights (a few class weights per word), trained by
 ``scripts/train_typer.py`` on hand-written notes and non-event news sentences; the weights live in
-``data/typer.json`` and inference is a few additions per word in plain Python: no runtime dependency. Explainable like a
+``data/typer.json`` (sparse) and inference is a product with the dense matrix built from it (numpy). Explainable like a
 trigger: the word that weighed most for the chosen sub-type is the event's evidence.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from geo.textutil import fold
 
@@ -77,26 +77,69 @@ class TypeModel:
                    bias=tuple(float(b) for b in bias), threshold=threshold, meta=meta)
 
     def predict(self, text: str, *, folded: bool = False) -> Prediction:
-        """Softmax over the classes of the text's TF-IDF vector (sublinear tf, l2-normalised)."""
-        counts: dict[str, int] = {}
-        for w in words(text, folded=folded):
-            if w in self.idf:
-                counts[w] = counts.get(w, 0) + 1
-        if not counts:
-            return Prediction(NONE, 1.0, "")
-        x = {w: (1.0 + math.log(n)) * self.idf[w] for w, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in x.values()))
-        scores = list(self.bias)
-        for w, v in x.items():
-            for k, weight in self.weights[w]:
-                scores[k] += weight * v / norm
-        best = max(range(len(scores)), key=scores.__getitem__)
-        top = scores[best]
-        probability = 1.0 / sum(math.exp(s - top) for s in scores)
-        if self.classes[best] == NONE:
-            return Prediction(NONE, probability, "")
-        weighed = {w: dict(self.weights[w]).get(best, 0.0) * v for w, v in x.items() if w != PLACE}
-        return Prediction(self.classes[best], probability, max(weighed, key=weighed.__getitem__, default=""))
+        return self.predict_many([text], folded=folded)[0]
+
+    def predict_many(self, texts: Sequence[str], *, folded: bool = False) -> list[Prediction]:
+        """Softmax over the classes of each text's TF-IDF vector (sublinear tf, l2-normalised), all texts in
+        one vectorised pass: a document's sentences cost a few array operations, not a Python loop each."""
+        import numpy as np  # only where events are typed: geoparsing alone does not pay for it
+
+        terms, idf, weights = self._dense
+        rows: list[int] = []
+        tf: list[int] = []
+        bounds = [0]
+        for text in texts:
+            counts: dict[int, int] = {}
+            for w in words(text, folded=folded):
+                j = terms.get(w)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            rows += counts
+            tf += counts.values()
+            bounds.append(len(rows))
+        n = len(texts)
+        ends = np.array(bounds)
+        filled = ends[:-1] < ends[1:]
+        scores = np.tile(np.array(self.bias), (n, 1))
+        idx = np.array(rows, dtype=np.intp)
+        contributions = np.zeros((0, len(self.classes)))
+        if rows:
+            x = (1.0 + np.log(np.array(tf, dtype=np.float64))) * idf[idx]
+            x /= np.repeat(np.sqrt(np.add.reduceat(x * x, ends[:-1][filled])), np.diff(ends)[filled])
+            contributions = weights[idx] * x[:, None]  # (every word of every text, classes)
+            scores[filled] += np.add.reduceat(contributions, ends[:-1][filled], axis=0)
+        best = scores.argmax(axis=1)
+        exp = np.exp(scores - scores[np.arange(n), best][:, None])
+        probability = 1.0 / exp.sum(axis=1)
+        place = terms.get(PLACE, -1)
+        out = []
+        for i, k in enumerate(best):
+            if not filled[i]:
+                out.append(Prediction(NONE, 1.0, ""))
+            elif self.classes[k] == NONE:
+                out.append(Prediction(NONE, float(probability[i]), ""))
+            else:
+                a, b = bounds[i], bounds[i + 1]
+                weighed = np.where(idx[a:b] == place, -np.inf, contributions[a:b, k])  # evidence: a word of the text
+                evidence = self._terms[rows[a + int(weighed.argmax())]]
+                out.append(Prediction(self.classes[k], float(probability[i]), evidence))
+        return out
+
+    @cached_property
+    def _terms(self) -> list[str]:
+        return sorted(self.idf)
+
+    @cached_property
+    def _dense(self) -> tuple[dict[str, int], Any, Any]:
+        """Word index, idf vector and weight matrix (words x classes), built once from the sparse weights."""
+        import numpy as np
+
+        index = {w: i for i, w in enumerate(self._terms)}
+        weights = np.zeros((len(index), len(self.classes)))
+        for w, row in self.weights.items():
+            for k, x in row:
+                weights[index[w], k] = x
+        return index, np.array([self.idf[w] for w in self._terms]), weights
 
     def to_json(self) -> str:
         return json.dumps({"classes": list(self.classes), "threshold": self.threshold, "meta": self.meta,
