@@ -41,12 +41,12 @@ def _pin_one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
-def _child(args: list[str]) -> tuple[float, str, int]:
-    """Wall seconds, stdout, and peak RSS in MB of one pinned child process."""
+def _child(args: list[str], env: dict[str, str] | None = None) -> tuple[float, str, int]:
+    """Wall seconds, stdout, and peak RSS in MB of one pinned child process (``env``: extra variables)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, *args], capture_output=True, text=True, preexec_fn=_pin_one_core,
-                          check=False)
+                          check=False, env={**os.environ, **(env or {})})
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise InputError(f"benchmark child failed: {proc.stderr.strip()[-500:]}")
@@ -69,6 +69,8 @@ def run_bench(eval_dir: Path, corpus: str = "lgl") -> None:
     peak = max(p for _, p in runs)
     with_events = min(_child(["-m", "geo.cli", "events", "--input", str(path), "--output", os.devnull])[0]
                       for _ in range(3))
+    lexicon_only = min(_child(["-m", "geo.cli", "events", "--input", str(path), "--output", os.devnull],
+                              {"NEWSMAP_EVENT_MODEL": "off"})[0] for _ in range(3))
     geo_s, ev_s = map(float, _child(["-c", _PIPELINE, str(path)])[1].split())
     print(f"newsmap bench ({corpus}: {docs} documents, {mb:.2f} MB of JSONL; one core, best of 3)")
     print(f"  gazetteer load (open + automaton): {min(loads) * 1000:.0f} ms (best of 3, "
@@ -79,6 +81,8 @@ def run_bench(eval_dir: Path, corpus: str = "lgl") -> None:
     print(f"  peak memory (max RSS):             {peak} MB")
     print(f"  events --input (geoparse + events): {with_events:.2f} s, {docs / with_events:.0f} documents/s, "
           f"events add {100 * (with_events - wall) / wall:.0f}% to geoparse")
+    print(f"  the same, NEWSMAP_EVENT_MODEL=off: {lexicon_only:.2f} s, events add "
+          f"{100 * (lexicon_only - wall) / wall:.0f}% (the lexicon alone types events)")
     print(f"  in one warm process (best of 5):   geoparse {geo_s:.2f} s, events {ev_s:.2f} s more: "
           f"events add {100 * ev_s / geo_s:.0f}% to geoparse")
 

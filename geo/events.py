@@ -30,7 +30,7 @@ from geo.triggers import (
     SUBSUMES,
     TRIGGERS,
 )
-from geo.typer import NONE, load_typer, mask_places
+from geo.typer import NONE, enabled, load_typer, mask_places
 
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
@@ -415,7 +415,7 @@ def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
                 places: Sequence[Sequence[Toponym]]) -> dict[int, Trigger]:
     """Triggers from the typing model (:mod:`geo.typer`) for sentences with places but no lexicon trigger:
     the sub-type, at the word that weighed most for it, where the model is confident of an event."""
-    typer = load_typer()
+    typer = load_typer() if enabled() else None
     if typer is None or not which:
         return {}
     out = {}

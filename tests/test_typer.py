@@ -98,3 +98,16 @@ def test_place_names_are_masked_and_never_evidence() -> None:
                                   coef=[[-1.0, 9.0], [-1.0, 1.0]], bias=[0.0, 0.0], threshold=0.1, meta={})
     guess = model.predict(mask_places("Drones over Kyiv", [(12, 16)]))
     assert guess.subtype == "strike.drone" and guess.evidence == "drones"
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, True), ("on", True), ("off", False), ("0", False), ("FALSE", False)])
+def test_event_model_switch(parser: Geoparser, tiny: TypeModel, monkeypatch: pytest.MonkeyPatch,
+                            value: str | None, on: bool) -> None:
+    """NEWSMAP_EVENT_MODEL=off leaves typing to the lexicon: the sentence no trigger explains is no event."""
+    monkeypatch.setattr(geo.events, "load_typer", lambda: tiny)
+    if value is None:
+        monkeypatch.delenv("NEWSMAP_EVENT_MODEL", raising=False)
+    else:
+        monkeypatch.setenv("NEWSMAP_EVENT_MODEL", value)
+    events = parser.events("Crowds swelled outside the town hall in Valencia.")[1]
+    assert len(events) == (1 if on else 0)
