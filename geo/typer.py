@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -89,12 +90,10 @@ class TypeModel:
         rows: list[int] = []
         tf: list[int] = []
         bounds = [0]
+        get = terms.get
         for text in texts:
-            counts: dict[int, int] = {}
-            for w in words(text, folded=folded):
-                j = terms.get(w)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
+            counts = Counter(map(get, words(text, folded=folded)))  # counted in C; None: not a known word
+            counts.pop(None, None)
             rows += counts
             tf += counts.values()
             bounds.append(len(rows))
