@@ -363,8 +363,8 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             hits[k].append(t)
     events: list[Event] = []
     # The model only looks where an event could go on the map: a sentence naming a place, not only a people.
-    named = [i for i, h in enumerate(hits) if not h and any(t.mention.form != "demonym" for t in by_sentence[i])]
-    guessed = _classified(sentences, named, low, by_sentence)
+    untriggered = [i for i, h in enumerate(hits) if not h and any(t.mention.form != "demonym" for t in by_sentence[i])]
+    guessed = _classified(sentences, untriggered, low, by_sentence)
     for idx, sentence in enumerate(sentences):
         here = by_sentence[idx]
         triggers = _select(hits[idx])

@@ -5,8 +5,8 @@ written by people who never saw it, about a third of event sentences fire no tri
 model reads the words of such a sentence and says which sub-type it reports, or ``none``. It is a
 multinomial logistic regression over TF-IDF word weights (a few class weights per word), trained by
 ``scripts/train_typer.py`` on hand-written notes and non-event news sentences; the weights live in
-``data/typer.json`` (sparse) and inference is a product with the dense matrix built from it (numpy). Explainable like a
-trigger: the word that weighed most for the chosen sub-type is the event's evidence.
+``data/typer.json`` (sparse) and inference is a product with the dense matrix built from it (numpy).
+Explainable like a trigger: the word that weighed most for the chosen sub-type is the event's evidence.
 """
 
 from __future__ import annotations

@@ -23,12 +23,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from geo.evaluate import read_jsonl
+from geo.evaluate_events import TYPING_SETS
 from geo.pipeline import Geoparser
 from geo.typer import MODEL_PATH, NONE, TypeModel, mask_places, words
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTES = [ROOT / "data" / "eval" / f"events_{name}.jsonl"
-         for name in ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3")]
+NOTES = [ROOT / "data" / "eval" / f"events_{name}.jsonl" for name in TYPING_SETS if not name.startswith("heldout_test")]
 TRAIN_DIR = ROOT / "data" / "train"
 GRID_C = (10.0, 30.0, 100.0)
 GRID_T = tuple(np.round(np.arange(0.10, 0.80, 0.02), 2))
