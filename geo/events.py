@@ -24,11 +24,14 @@ from geo.triggers import (
     ANCHORS,
     CLAIMED,
     CLAUSE_START,
+    COMPILED,
     CUES,
     DENIAL,
     SECOND_WORDS,
     SUBSUMES,
     TRIGGERS,
+    pattern,
+    spaced,
 )
 from geo.typer import NONE, enabled, load_typer, mask_places
 
@@ -85,7 +88,7 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
     tried: set[tuple[int, int]] = set()
     has: dict[str, bool] = {}
     out = []
-    for end, stem in ANCHOR_AUTOMATON.iter(low):
+    for end, stem in ANCHOR_AUTOMATON.iter(spaced(low)):
         start = end - len(stem) + 1
         if start and low[start - 1].isalnum():
             continue
@@ -99,12 +102,12 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
             if (k, start) in tried:
                 continue
             tried.add((k, start))
-            m = TRIGGERS[k][1].match(low, start)
+            m = (COMPILED[k] or pattern(k)).match(low, start)
             if m:
                 out.append(Trigger(TRIGGERS[k][0], offset + start, offset + m.end(), original[start:m.end()]))
     for k in _UNANCHORED:
-        code, pattern = TRIGGERS[k]
-        for m in pattern.finditer(low):
+        code = TRIGGERS[k][0]
+        for m in pattern(k).finditer(low):
             if m.start() == 0 or not low[m.start() - 1].isalnum():
                 out.append(Trigger(code, offset + m.start(), offset + m.end(), original[m.start():m.end()]))
     return out
@@ -112,8 +115,8 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
 
 def _select(hits: Sequence[Trigger]) -> list[Trigger]:
     first: dict[str, Trigger] = {}
-    for t in hits:
-        if t.subtype not in first or t.start < first[t.subtype].start:
+    for t in hits:  # the first, and of two at the same word the longer (whatever order the scan found them in)
+        if t.subtype not in first or (t.start, -t.end) < (first[t.subtype].start, -first[t.subtype].end):
             first[t.subtype] = t
     for code in list(first):
         for weaker in SUBSUMES.get(code, ()):
@@ -365,13 +368,11 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
     # The model only looks where an event could go on the map: a sentence naming a place, not only a people.
     untriggered = [i for i, h in enumerate(hits) if not h and any(t.mention.form != "demonym" for t in by_sentence[i])]
     guessed = _classified(sentences, untriggered, low, by_sentence)
-    for idx, sentence in enumerate(sentences):
-        here = by_sentence[idx]
-        triggers = _select(hits[idx])
-        typed_by = "lexicon"
-        if not triggers:
-            if idx not in guessed:
-                continue
+    for idx in sorted({i for i, h in enumerate(hits) if h}.union(guessed)):  # sentences with an event
+        sentence, here = sentences[idx], by_sentence[idx]
+        if hits[idx]:
+            triggers, typed_by = _select(hits[idx]), "lexicon"
+        else:
             triggers, typed_by = [guessed[idx]], "classifier"
         unknown = [Mention(sentence.start + m.start, sentence.start + m.end, m.text, form="unresolved")
                    for m in unresolved_places(sentence.text, ())]

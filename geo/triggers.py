@@ -99,7 +99,7 @@ _RAW: dict[str, list[str]] = {
     ],
     "territory.claim": [r"\b(?:proclaim|declar)(?:ed|es|ing)?\s+(?:an?\s+|its\s+)?(?:independen(?:ce|t)|secession)\b", r"\bsecession\b", r"\bas\s+part\s+of\s+(?:[\w’'-]+\s+)?territory\b", r"\bpart\s+of\s+its\s+territory\b", r"\bshould\s+buy\b", r"\bclaim\s+that\b", r"\bterritorial\s+integrity\b", r"\bnew\s+\w+\s+state\s+in\b", r"\bsovereignty\b", r"\bterritorial\s+(?:claims?|disputes?|integrity)\b", r"\btake\s+(?:over|control\s+of)\b", r"\btakeover\b",
                         r"\bannex(?:ation)?\b", r"\bclaims?\s+(?:to|over)\b", r"\b(?:buy|purchase|acquire)\s+(?:the\s+)?(?:island|territory)\b", r"\bdisputed\s+(?:territory|islands?|region|border)\b",
-        r"\brecogni[sz](?:e|es|ed|ing)\s+(?:[\w’'-]+\s+){0,8}(?:as\s+)?independent\b", r"\b(?:proclaim|declar)(?:ed|es|ing)?\s+the\s+independence\b", r"\bhistoric\s+rights\b", r"\bidentification\s+zone\b", r"\bpart\s+of\s+its\s+own\s+territory\b", r"\b(?:backed|voted\s+for|declared|proclaimed)\s+independence\b", r"\bindependence\s+referendum\b", r"\b(?:also\s+)?claimed\s+by\b", r"\bwhich\s+(?:[\w’'-]+\s+){1,2}claims\b", r"\bclaims\s+as\s+its\s+own\b",
+        r"\brecogni[sz](?:e|es|ed|ing)\s+(?:[\w’'-]+\s+){0,8}(?:as\s+)?independent\b", r"\b(?:proclaim|declar)(?:ed|es|ing)?\s+the\s+independence\b", r"\bhistoric\s+rights\b", r"\bidentification\s+zone\b", r"\bpart\s+of\s+its\s+own\s+territory\b", r"\b(?:backed|voted\s+for|declared|proclaimed)\s+independence\b", r"\bindependence\s+referendum\b", r"\balso\s+claimed\s+by\b", r"\bwhich\s+(?:[\w’'-]+\s+){1,2}claims\b", r"\bclaims\s+as\s+its\s+own\b",
         r"\bsovereign\s+rights\b", r"\binch\s+of\s+(?:[\w’'-]+\s+){0,1}territory\b",
     ],
     "unrest.riot": [r"\bstormed\s+the\s+(?:parliament|capitol|embassy|building|palace)\b", r"\bransack(?:ed|ing)\b", r"\briot(?:s|ed|ers|ing)?\b", r"\blooting\b", r"\bmobs?\b", r"\btorched\b", r"\bset\s+fire\s+to\b", r"\btear\s*gas\b",
@@ -182,18 +182,29 @@ CLAUSE_START = re.compile(r"[,;:()\u2014\u2013]\s|\s[-\u2014\u2013]\s|\b(?:but|a
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected\s+(?:reports|claims)|dismissed\s+(?:reports|claims))\b")
 CLAIMED = re.compile(r"\b(?:claimed|claims|alleged(?:ly)?|reportedly|purportedly|unverified|unconfirmed|said\s+it\s+had)\b")
 
-TRIGGERS: list[tuple[str, re.Pattern[str]]] = [
+TRIGGERS: list[tuple[str, str]] = [
     # The leading word boundary is checked by the caller: without it the regex engine can skip ahead
     # to the pattern's first literal, which makes scanning a document about ten times faster.
-    (code, re.compile(p.removeprefix(r"\b"))) for code, patterns in _RAW.items() for p in patterns
+    (code, p.removeprefix(r"\b")) for code, patterns in _RAW.items() for p in patterns
 ]
+COMPILED: list[re.Pattern[str] | None] = [None] * len(TRIGGERS)
+
+
+def pattern(k: int) -> re.Pattern[str]:
+    """The k-th trigger pattern, compiled when first tried: compiling all of them costs more than a short
+    document's whole scan, and most documents try only some."""
+    compiled = COMPILED[k]
+    if compiled is None:
+        compiled = COMPILED[k] = re.compile(TRIGGERS[k][1])
+    return compiled
 
 
 
 def _first_words(pattern: str) -> tuple[str, ...] | None:
     """Stems one of which every match starts with ("missiles?" -> "missile"), or None if unknown.
 
-    Lets a scan skip patterns whose first word the text does not contain at all.
+    Lets a scan skip patterns whose first word the text does not contain at all. A stem that is a whole
+    word ends with a space, to be looked for in the text with whitespace turned into spaces (see spaced).
     """
     body = pattern.removeprefix(r"\b")
     if body.startswith("(?:"):
@@ -210,17 +221,24 @@ def _first_words(pattern: str) -> tuple[str, ...] | None:
             return None
         bounds = [2, *cuts, end]
         alternatives = [body[a + 1:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+        after_group = body[end + 1:]
+        if after_group[:1] in ("?", "*"):  # "(?:also\s+)?claimed": the match may start with either
+            mine, then = _first_words(body[:end + 1]), _first_words(after_group[1:])
+            return None if mine is None or then is None else (*mine, *then)
     else:
-        alternatives = [body]
+        alternatives, after_group = [body], ""
     stems = []
     for alt in alternatives:
-        m = re.match(r"[a-z]+", alt)
+        m = re.match(r"[a-z]+(?:-[a-z]+)*", alt)
         if not m:
             return None
         stem = m.group(0)
-        if alt[len(stem):len(stem) + 1] in ("?", "*"):
+        rest = alt[len(stem):] or after_group
+        if rest[:1] in ("?", "*"):
             stem = stem[:-1]
-        if len(stem) < 2:
+        elif rest.startswith(r"\s"):
+            stem += " "  # a whole word: "car\s+bombs?" starts at "car", not at "carried" (see spaced)
+        if len(stem.strip()) < 2:
             return None
         stems.append(stem)
     return tuple(stems)
@@ -249,6 +267,15 @@ def _anchor_automaton() -> ahocorasick.Automaton:
 
 
 ANCHOR_AUTOMATON = _anchor_automaton()
+_SPACES = {c: " " for c in range(0x3100) if chr(c).isspace() and chr(c) != " "}
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+def spaced(text: str) -> str:
+    """``text`` with every character ``\\s`` matches as a space, one for one (offsets hold): where whole-word
+    stems are looked for. Line breaks are the usual case, replaced without a per-character table."""
+    text = text.replace("\n", " ")
+    return text.translate(_SPACES) if _OTHER_SPACE.search(text) else text
 
 # When both are in one sentence, the first reading explains the second ("drones hit ... triggering
 # explosions" is one drone strike; "shot down drones" is not also a drone strike).

@@ -5,13 +5,14 @@ written by people who never saw it, about a third of event sentences fire no tri
 model reads the words of such a sentence and says which sub-type it reports, or ``none``. It is a
 multinomial logistic regression over TF-IDF word weights (a few class weights per word), trained by
 ``scripts/train_typer.py`` on hand-written notes and non-event news sentences; the weights live in
-``data/typer.json`` (sparse) and inference is a product with the dense matrix built from it (numpy).
+``data/typer.json`` (sparse) and inference sums a few weights per word in plain Python.
 Explainable like a trigger: the word that weighed most for the chosen sub-type is the event's evidence.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from collections import Counter
@@ -19,7 +20,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 
 from geo.textutil import fold
 
@@ -62,7 +62,7 @@ class Prediction:
 class TypeModel:
     classes: tuple[str, ...]
     idf: dict[str, float]
-    weights: dict[str, tuple[tuple[int, float], ...]]  # word -> (class index, weight) for its weights that count
+    weights: dict[str, Sequence[Sequence[float]]]  # word -> (class index, weight) pairs for its weights that count
     bias: tuple[float, ...]
     threshold: float  # below this probability a sentence is not an event
     meta: dict
@@ -82,64 +82,52 @@ class TypeModel:
         return self.predict_many([text], folded=folded)[0]
 
     def predict_many(self, texts: Sequence[str], *, folded: bool = False) -> list[Prediction]:
-        """Softmax over the classes of each text's TF-IDF vector (sublinear tf, l2-normalised), all texts in
-        one vectorised pass: a document's sentences cost a few array operations, not a Python loop each."""
-        import numpy as np  # only where events are typed: geoparsing alone does not pay for it
+        return [self._predict(text, folded) for text in texts]
 
-        terms, idf, weights = self._dense
-        rows: list[int] = []
-        tf: list[int] = []
-        bounds = [0]
-        get = terms.get
-        for text in texts:
-            counts = Counter(map(get, words(text, folded=folded)))  # counted in C; None: not a known word
-            counts.pop(None, None)
-            rows += counts
-            tf += counts.values()
-            bounds.append(len(rows))
-        n = len(texts)
-        ends = np.array(bounds)
-        filled = ends[:-1] < ends[1:]
-        scores = np.tile(np.array(self.bias), (n, 1))
-        idx = np.array(rows, dtype=np.intp)
-        contributions = np.zeros((0, len(self.classes)))
-        if rows:
-            x = (1.0 + np.log(np.array(tf, dtype=np.float64))) * idf[idx]
-            x /= np.repeat(np.sqrt(np.add.reduceat(x * x, ends[:-1][filled])), np.diff(ends)[filled])
-            contributions = weights[idx] * x[:, None]  # (every word of every text, classes)
-            scores[filled] += np.add.reduceat(contributions, ends[:-1][filled], axis=0)
-        best = scores.argmax(axis=1)
-        exp = np.exp(scores - scores[np.arange(n), best][:, None])
-        probability = 1.0 / exp.sum(axis=1)
-        place = terms.get(PLACE, -1)
-        out = []
-        for i, k in enumerate(best):
-            if not filled[i]:
-                out.append(Prediction(NONE, 1.0, ""))
-            elif self.classes[k] == NONE:
-                out.append(Prediction(NONE, float(probability[i]), ""))
-            else:
-                a, b = bounds[i], bounds[i + 1]
-                weighed = np.where(idx[a:b] == place, -np.inf, contributions[a:b, k])  # evidence: a word of the text
-                evidence = self._terms[rows[a + int(weighed.argmax())]]
-                out.append(Prediction(self.classes[k], float(probability[i]), evidence))
-        return out
+    def _predict(self, text: str, folded: bool) -> Prediction:
+        """Softmax over the classes of the text's TF-IDF vector (sublinear tf, l2-normalised), in plain Python:
+        each known word brings its row of idf-scaled class weights and the rows are summed column by column
+        in C, which for the few dozen words of a sentence costs less than importing numpy would."""
+        rows = self._rows
+        known: list[str] = []
+        vectors: list[list[float]] = []
+        for w, c in Counter(words(text, folded=folded)).items():  # counted in C
+            row = rows.get(w)
+            if row is not None:
+                known.append(w)
+                if c > 1:  # sublinear tf: a word seen c times weighs (1 + log c) times its idf
+                    tf = 1.0 + math.log(c)
+                    row = [x * tf for x in row]
+                vectors.append(row)
+        if not known:
+            return Prediction(NONE, 1.0, "")
+        norm = math.sqrt(sum([v[-1] * v[-1] for v in vectors]))
+        scores = [b + total / norm for b, total in zip(self.bias, map(sum, zip(*vectors)))]
+        top = max(scores)
+        best = scores.index(top)  # the first of equal scores, as argmax
+        probability = 1.0 / sum([math.exp(s - top) for s in scores])
+        if self.classes[best] == NONE:
+            return Prediction(NONE, probability, "")
+        # Evidence: the text's word that weighed most for the class. Place names never count, and without a
+        # word that speaks for the class there is no event: "ORLANDO, Fla." is a dateline, not a claim on Florida.
+        weight, evidence = max(((v[best], w) for w, v in zip(known, vectors, strict=True) if w != PLACE),
+                               key=lambda p: p[0], default=(0.0, ""))
+        if weight <= 0.0:
+            return Prediction(NONE, probability, "")
+        return Prediction(self.classes[best], probability, evidence)
 
     @cached_property
-    def _terms(self) -> list[str]:
-        return sorted(self.idf)
-
-    @cached_property
-    def _dense(self) -> tuple[dict[str, int], Any, Any]:
-        """Word index, idf vector and weight matrix (words x classes), built once from the sparse weights."""
-        import numpy as np
-
-        index = {w: i for i, w in enumerate(self._terms)}
-        weights = np.zeros((len(index), len(self.classes)))
-        for w, row in self.weights.items():
-            for k, x in row:
-                weights[index[w], k] = x
-        return index, np.array([self.idf[w] for w in self._terms]), weights
+    def _rows(self) -> dict[str, list[float]]:
+        """Each word's weight for every class times its idf, then the idf: the class scores and tf-idf value of a
+        word seen once (built once, from the sparse weights). zip() stops at the classes, leaving the idf out."""
+        rows = {}
+        n = len(self.classes)
+        for w, idf in self.idf.items():
+            row = [0.0] * n + [idf]
+            for k, weight in self.weights[w]:
+                row[k] = weight * idf
+            rows[w] = row
+        return rows
 
     def to_json(self) -> str:
         return json.dumps({"classes": list(self.classes), "threshold": self.threshold, "meta": self.meta,
@@ -161,7 +149,7 @@ def load_typer(path: Path = MODEL_PATH) -> TypeModel | None:
     if not Path(path).exists():
         return None
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    return TypeModel(classes=tuple(raw["classes"]), idf={w: float(v[0]) for w, v in raw["words"].items()},
-                     weights={w: tuple((int(k), float(x)) for k, x in v[1]) for w, v in raw["words"].items()},
+    return TypeModel(classes=tuple(raw["classes"]), idf={w: v[0] for w, v in raw["words"].items()},
+                     weights={w: v[1] for w, v in raw["words"].items()},  # [class, weight] pairs as read: no copies
                      bias=tuple(float(b) for b in raw["bias"]), threshold=float(raw["threshold"]),
                      meta=raw.get("meta", {}))

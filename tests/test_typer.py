@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-import numpy as np
+import numpy as np  # the arithmetic is checked against numpy
 import pytest
 
 import geo.events
@@ -111,3 +111,13 @@ def test_event_model_switch(parser: Geoparser, tiny: TypeModel, monkeypatch: pyt
         monkeypatch.setenv("NEWSMAP_EVENT_MODEL", value)
     events = parser.events("Crowds swelled outside the town hall in Valencia.")[1]
     assert len(events) == (1 if on else 0)
+
+
+def test_no_event_without_a_word_for_it() -> None:
+    """A dateline ("ORLANDO, Fla.") is only place names: whatever the scores say, no word speaks for an event."""
+    model = TypeModel.from_arrays(("none", "territory.claim"), (PLACE, "fla"), idf=[1.0, 1.0],
+                                  coef=[[-1.0, 3.0], [0.0, 0.0]], bias=[0.0, 0.0], threshold=0.1, meta={})
+    text = mask_places("ORLANDO, Fla.", [(0, 7), (9, 12)])
+    assert words(text) == [PLACE, PLACE]
+    assert model.predict(text).subtype == NONE
+    assert model.predict(mask_places("Claims on Orlando", [(10, 17)])).subtype == NONE  # "claims": no weight

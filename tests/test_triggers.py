@@ -1,0 +1,51 @@
+"""The trigger lexicon's anchored scan finds exactly what trying every pattern at every word would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from geo.events import _scan
+from geo.textutil import fold
+from geo.triggers import ANCHORS, TRIGGERS, _first_words, spaced
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "paris-coalition-summit.txt"
+# Whole-word stems next to line breaks, tabs and no-break spaces; prefixes of longer words; optional first words.
+TRICKY = ("A car\nbomb went off in Kabul; the carried bombs did not.\tCar\u00a0bombs, again. Islands also claimed\n"
+          "by China and claimed by Vietnam. Flagrant violations of sovereignty and violations of airspace. "
+          "Air\u2009strikes hit Aleppo; airstrikes hit Idlib. Moscow re-established diplomatic relations.")
+
+
+def _brute_force(low: str) -> set[tuple[str, int, int]]:
+    starts = [i for i, ch in enumerate(low) if ch.isalpha() and (i == 0 or not low[i - 1].isalnum())]
+    found = set()
+    for code, source in TRIGGERS:
+        pattern = re.compile(source)
+        for i in starts:
+            m = pattern.match(low, i)
+            if m:
+                found.add((code, i, m.end()))
+    return found
+
+
+@pytest.mark.parametrize("text", [TRICKY, SAMPLE.read_text(encoding="utf-8")], ids=["tricky", "sample"])
+def test_anchored_scan_equals_trying_every_pattern_everywhere(text: str) -> None:
+    low = fold(text)
+    assert {(t.subtype, t.start, t.end) for t in _scan(low, text, 0)} == _brute_force(low)
+
+
+def test_first_words() -> None:
+    assert _first_words(r"\bcar\s+bombs?\b") == ("car ",)  # a whole word: not found in "carried"
+    assert _first_words(r"\bmissiles?\s+struck") == ("missile",)  # "missile" or "missiles": a prefix
+    assert _first_words(r"\b(?:troops|forces)\s+entered\b") == ("troops ", "forces ")
+    assert _first_words(r"\bre-establish(?:ed|ing)?\b") == ("re-establish",)
+    assert _first_words(r"\b(?:also\s+)?claimed\s+by\b") == ("also ", "claimed ")  # the first word may be absent
+    assert _first_words(r"\b(?:a|an)\s+blast\b") is None  # too short to anchor: tried everywhere
+    assert sum(a is None for a in ANCHORS) <= 3
+
+
+def test_spaced_keeps_offsets() -> None:
+    text = "a\nb\tc\u00a0d\u2009e  f"
+    assert spaced(text) == "a b c d e  f" and len(spaced(text)) == len(text)
