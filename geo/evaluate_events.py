@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.evaluate import prf, read_jsonl
-from geo.events import Trigger, choose_place, extract_events, find_triggers, unresolved_places
+from geo.events import Trigger, choose_place, extract_events, unresolved_places
 from geo.models import Toponym
 from geo.pipeline import Geoparser
-from geo.sentences import Sentence
 from geo.taxonomy import CATEGORIES, SUBTYPES
 from geo.triggers import TRIGGERS
 
@@ -112,11 +111,10 @@ _ORDER = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRI
 def predict_subtype(parser: Geoparser, text: str) -> str:
     """The sub-type of a one-event note: its first event (news leads put the main event first;
     chosen over the lexicon's priority order on the two development sets), or ``other`` when none fires."""
-    triggers = find_triggers(Sentence(0, len(text), text))
-    if not triggers:
-        events = extract_events(text, parser.geoparse(text))
-        return events[0].subtype if events else "other"
-    return min(triggers, key=lambda t: (t.start, _ORDER[t.subtype])).subtype
+    events = extract_events(text, parser.geoparse(text))
+    if not events:
+        return "other"
+    return min(events, key=lambda e: (e.trigger_start, _ORDER.get(e.subtype, len(_ORDER)))).subtype
 
 
 def evaluate_typing(parser: Geoparser, path: Path) -> TypingScores:

@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from geo.linking import Candidate, features, governing_word, load_model
@@ -30,10 +30,10 @@ from geo.triggers import (
     SECOND_WORDS,
     SUBSUMES,
     TRIGGERS,
-    pattern,
     spaced,
 )
-from geo.typer import NONE, enabled, load_typer, mask_places
+from geo.triggers import pattern as trigger_pattern
+from geo.typer import NONE, decide, enabled, load_typer, mask_places
 
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
@@ -102,12 +102,12 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
             if (k, start) in tried:
                 continue
             tried.add((k, start))
-            m = (COMPILED[k] or pattern(k)).match(low, start)
+            m = (COMPILED[k] or trigger_pattern(k)).match(low, start)
             if m:
                 out.append(Trigger(TRIGGERS[k][0], offset + start, offset + m.end(), original[start:m.end()]))
     for k in _UNANCHORED:
         code = TRIGGERS[k][0]
-        for m in pattern(k).finditer(low):
+        for m in trigger_pattern(k).finditer(low):
             if m.start() == 0 or not low[m.start() - 1].isalnum():
                 out.append(Trigger(code, offset + m.start(), offset + m.end(), original[m.start():m.end()]))
     return out
@@ -366,14 +366,18 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             hits[k].append(t)
     events: list[Event] = []
     # The model only looks where an event could go on the map: a sentence naming a place, not only a people.
+    selected = {i: _select(h) for i, h in enumerate(hits) if h}
     untriggered = [i for i, h in enumerate(hits) if not h and any(t.mention.form != "demonym" for t in by_sentence[i])]
-    guessed = _classified(sentences, untriggered, low, by_sentence)
-    for idx in sorted({i for i, h in enumerate(hits) if h}.union(guessed)):  # sentences with an event
+    # The model also reads sentences with one trigger: it types what writers the lexicon never saw put in
+    # their own words better than the lexicon's first reading does (see _classified).
+    single = {i: triggers[0].subtype for i, triggers in selected.items() if len(triggers) == 1}
+    guessed = _classified(sentences, sorted([*untriggered, *single]), low, by_sentence, single)
+    for idx in sorted(selected.keys() | guessed.keys()):  # sentences with an event
         sentence, here = sentences[idx], by_sentence[idx]
-        if hits[idx]:
-            triggers, typed_by = _select(hits[idx]), "lexicon"
-        else:
+        if idx in guessed:  # no trigger, or one the model overrules
             triggers, typed_by = [guessed[idx]], "classifier"
+        else:
+            triggers, typed_by = selected[idx], "lexicon"
         unknown = [Mention(sentence.start + m.start, sentence.start + m.end, m.text, form="unresolved")
                    for m in unresolved_places(sentence.text, ())]
         unknown = [m for m in unknown if not any(t.mention.start < m.end and m.start < t.mention.end for t in here)]
@@ -413,9 +417,15 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
 
 
 def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
-                places: Sequence[Sequence[Toponym]]) -> dict[int, Trigger]:
-    """Triggers from the typing model (:mod:`geo.typer`) for sentences with places but no lexicon trigger:
-    the sub-type, at the word that weighed most for it, where the model is confident of an event."""
+                places: Sequence[Sequence[Toponym]], lexicon: Mapping[int, str]) -> dict[int, Trigger]:
+    """Triggers from the typing model (:mod:`geo.typer`): the sub-type, at the word that weighed most for it.
+
+    For a sentence no trigger explains, where the model is confident of an event. For one the lexicon
+    reads as a single event (``lexicon``: its sub-type), only where the model finds that reading unlikely
+    (at most ``override``) and another one likely: on notes by writers it did not learn from, the model
+    types such sentences better than the lexicon's first reading (``scripts/train_typer.py`` measures it
+    and sets ``override``); a specific trigger the model also believes stays.
+    """
     typer = load_typer() if enabled() else None
     if typer is None or not which:
         return {}
@@ -424,7 +434,10 @@ def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
                           [(t.mention.start - sentences[i].start, t.mention.end - sentences[i].start)
                            for t in places[i]]) for i in which]
     for idx, guess in zip(which, typer.predict_many(folded, folded=True), strict=True):
-        if guess.subtype == NONE or guess.probability < typer.threshold:
+        if decide(guess.subtype, guess.probability, typer.threshold) == NONE:
+            continue
+        if idx in lexicon and (guess.subtype == lexicon[idx]
+                               or typer.probability_of(guess, lexicon[idx]) > typer.override):
             continue
         sentence = sentences[idx]
         m = re.search(r"(?<![\w'-])" + re.escape(guess.evidence) + r"(?![\w'-])", low[sentence.start:sentence.end])

@@ -28,6 +28,12 @@ NONE = "none"
 PLACE = "placename"  # stands for every place name, see mask_places
 PRUNE = 0.25  # weights smaller than this are not shipped
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+# Words that weigh in the model but explain nothing to a reader: never an event's evidence.
+FUNCTION_WORDS = frozenset("""a about above after against all also an and any are as at be been before being below
+    between both but by can could did do does during each for from had has have he her his how i if in into is it
+    its it's may might more most no nor not of off on once only or other our out over own same she should so some
+    such than that the their them then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you <num>""".split())
 _DIGIT = re.compile(r"[0-9]")
 
 
@@ -56,6 +62,7 @@ class Prediction:
     subtype: str  # a sub-type code, or NONE
     probability: float
     evidence: str  # the word that weighed most for ``subtype`` ("" for NONE)
+    probabilities: tuple[float, ...] = ()  # of every class, in the model's order (empty: no known word)
 
 
 @dataclass(frozen=True)
@@ -66,17 +73,25 @@ class TypeModel:
     bias: tuple[float, ...]
     threshold: float  # below this probability a sentence is not an event
     meta: dict
+    # The model retypes a lexicon reading it gives at most this probability (0: never), see geo.events._classified
+    override: float = 0.0
 
     @classmethod
     def from_arrays(cls, classes: Sequence[str], terms: Sequence[str], idf: Sequence[float],
                     coef: Sequence[Sequence[float]], bias: Sequence[float], threshold: float, meta: dict,
-                    prune: float = PRUNE) -> TypeModel:
+                    prune: float = PRUNE, override: float = 0.0) -> TypeModel:
         """From a fitted vectoriser and logistic regression (``coef``: one row per word), dropping weights
         below ``prune``: a fifth of them remain, with the same decision on 99.8% of sentences."""
         return cls(classes=tuple(classes), idf={w: float(v) for w, v in zip(terms, idf, strict=True)},
                    weights={w: tuple((k, round(float(x), 3)) for k, x in enumerate(row) if abs(x) >= prune)
                             for w, row in zip(terms, coef, strict=True)},
-                   bias=tuple(float(b) for b in bias), threshold=threshold, meta=meta)
+                   bias=tuple(float(b) for b in bias), threshold=threshold, meta=meta, override=override)
+
+    def probability_of(self, prediction: Prediction, subtype: str) -> float:
+        """The probability the model gave ``subtype`` (0 for a class it does not know)."""
+        if subtype not in self.classes or not prediction.probabilities:
+            return 0.0
+        return prediction.probabilities[self.classes.index(subtype)]
 
     def predict(self, text: str, *, folded: bool = False) -> Prediction:
         return self.predict_many([text], folded=folded)[0]
@@ -102,19 +117,23 @@ class TypeModel:
         if not known:
             return Prediction(NONE, 1.0, "")
         norm = math.sqrt(sum([v[-1] * v[-1] for v in vectors]))
-        scores = [b + total / norm for b, total in zip(self.bias, map(sum, zip(*vectors)))]
+        scores = [b + total / norm for b, total in zip(self.bias, map(sum, zip(*vectors, strict=True)), strict=False)]
         top = max(scores)
         best = scores.index(top)  # the first of equal scores, as argmax
-        probability = 1.0 / sum([math.exp(s - top) for s in scores])
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        probabilities = tuple(e / total for e in exps)
+        probability = probabilities[best]
         if self.classes[best] == NONE:
-            return Prediction(NONE, probability, "")
-        # Evidence: the text's word that weighed most for the class. Place names never count, and without a
-        # word that speaks for the class there is no event: "ORLANDO, Fla." is a dateline, not a claim on Florida.
-        weight, evidence = max(((v[best], w) for w, v in zip(known, vectors, strict=True) if w != PLACE),
-                               key=lambda p: p[0], default=(0.0, ""))
+            return Prediction(NONE, probability, "", probabilities)
+        # Evidence: the text's word that weighed most for the class. Place names and function words never count,
+        # and without a word that speaks for the class there is no event: "ORLANDO, Fla." is a dateline, not a
+        # claim on Florida.
+        weight, evidence = max(((v[best], w) for w, v in zip(known, vectors, strict=True)
+                                if w != PLACE and w not in FUNCTION_WORDS), key=lambda p: p[0], default=(0.0, ""))
         if weight <= 0.0:
-            return Prediction(NONE, probability, "")
-        return Prediction(self.classes[best], probability, evidence)
+            return Prediction(NONE, probability, "", probabilities)
+        return Prediction(self.classes[best], probability, evidence, probabilities)
 
     @cached_property
     def _rows(self) -> dict[str, list[float]]:
@@ -130,11 +149,18 @@ class TypeModel:
         return rows
 
     def to_json(self) -> str:
-        return json.dumps({"classes": list(self.classes), "threshold": self.threshold, "meta": self.meta,
+        return json.dumps({"classes": list(self.classes), "threshold": self.threshold, "override": self.override,
+                           "meta": self.meta,
                            "bias": [round(b, 4) for b in self.bias],
                            "words": {w: [round(self.idf[w], 4), [[k, x] for k, x in self.weights[w]]]
                                      for w in sorted(self.idf)}},
                           separators=(",", ":"), ensure_ascii=False)
+
+
+def decide(subtype: str, probability: float, threshold: float) -> str:
+    """The sub-type a prediction stands for: an event class below the threshold is ``none`` (one rule for
+    training, which picks the threshold, and for events, which applies it)."""
+    return subtype if subtype != NONE and probability >= threshold else NONE
 
 
 def enabled() -> bool:
@@ -152,4 +178,4 @@ def load_typer(path: Path = MODEL_PATH) -> TypeModel | None:
     return TypeModel(classes=tuple(raw["classes"]), idf={w: v[0] for w, v in raw["words"].items()},
                      weights={w: v[1] for w, v in raw["words"].items()},  # [class, weight] pairs as read: no copies
                      bias=tuple(float(b) for b in raw["bias"]), threshold=float(raw["threshold"]),
-                     meta=raw.get("meta", {}))
+                     meta=raw.get("meta", {}), override=float(raw.get("override", 0.0)))

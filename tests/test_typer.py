@@ -68,6 +68,7 @@ def test_shipped_model_round_trips(tmp_path) -> None:
     again = load_typer(copy)
     sentence = "Warplanes pounded rebel positions near Idlib, a monitor said."
     assert again.predict(sentence).subtype == model.predict(sentence).subtype
+    assert (again.threshold, again.override) == (model.threshold, model.override)
     assert MODEL_PATH.exists()
 
 
@@ -121,3 +122,25 @@ def test_no_event_without_a_word_for_it() -> None:
     assert words(text) == [PLACE, PLACE]
     assert model.predict(text).subtype == NONE
     assert model.predict(mask_places("Claims on Orlando", [(10, 17)])).subtype == NONE  # "claims": no weight
+
+
+@pytest.mark.parametrize(("override", "subtype", "typed_by"), [(0.0, "unrest.protest", "lexicon"),
+                                                             (0.1, "unrest.riot", "classifier")])
+def test_model_retypes_a_single_trigger_it_finds_unlikely(parser: Geoparser, monkeypatch: pytest.MonkeyPatch,
+                                                         override: float, subtype: str, typed_by: str) -> None:
+    """The lexicon reads "protesters" as a protest; a model sure of a riot and giving the protest no chance
+    retypes the sentence when its override allows, at its own evidence word; with override 0 it never does."""
+    model = TypeModel.from_arrays(("none", "unrest.protest", "unrest.riot"), ("marched",), idf=[1.0],
+                                  coef=[[0.0, -5.0, 5.0]], bias=[0.0, 0.0, 0.0], threshold=0.1, meta={},
+                                  override=override)
+    monkeypatch.setattr(geo.events, "load_typer", lambda: model)
+    events = parser.events("Thousands of protesters marched through Tbilisi.")[1]
+    assert [(e.subtype, e.typed_by) for e in events] == [(subtype, typed_by)]
+    assert events[0].trigger == ("marched" if typed_by == "classifier" else "protesters")
+
+
+def test_function_words_are_never_evidence() -> None:
+    model = TypeModel.from_arrays(("none", "support.military_aid"), ("to", "provide"), idf=[1.0, 1.0],
+                                  coef=[[-1.0, 4.0], [0.0, 1.0]], bias=[0.0, 0.0], threshold=0.1, meta={})
+    assert model.predict("ready to provide guarantees").evidence == "provide"  # "to" weighs more, explains less
+    assert model.predict("ready to help").subtype == NONE
