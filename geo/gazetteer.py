@@ -11,6 +11,7 @@ import os
 import pickle
 import sqlite3
 import threading
+from collections.abc import Iterator
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,13 @@ class Gazetteer:
         """The simplified GeoJSON geometry of a country or region, if it has one."""
         row = self._con().execute("SELECT geojson FROM shapes WHERE place_id = ?", (place_id,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def shapes(self, kind: str) -> Iterator[dict[str, Any]]:
+        """The GeoJSON geometry of every place of ``kind`` that has one (country outlines for a basemap)."""
+        rows = self._con().execute("SELECT s.geojson FROM shapes s JOIN places p ON p.id = s.place_id "
+                                   "WHERE p.kind = ?", (kind,))
+        for (raw,) in rows:
+            yield json.loads(raw)
 
     def stats(self) -> dict[str, int]:
         con = self._con()

@@ -79,3 +79,9 @@ def test_stats_cover_every_kind(gazetteer: Gazetteer) -> None:
     stats = gazetteer.stats()
     assert stats["country"] >= 240 and stats["admin1"] >= 4000 and stats["city"] >= 100_000
     assert stats["continent"] == 7 and stats["feature"] >= 50
+
+
+def test_country_shapes(gazetteer) -> None:
+    shapes = list(gazetteer.shapes("country"))
+    assert len(shapes) > 150 and all(s["type"] in ("Polygon", "MultiPolygon") for s in shapes)
+    assert list(gazetteer.shapes("no such kind")) == []

@@ -79,13 +79,9 @@ def offline_basemap(gazetteer_path: str) -> dict[str, Any]:
     """Country outlines from the gazetteer's Natural Earth shapes, simplified for a light page."""
     from shapely.geometry import mapping, shape
 
-    gaz = get_gazetteer(gazetteer_path)
-    con = gaz._con()  # noqa: SLF001 (the gazetteer's own connection; read-only)
-    rows = con.execute("SELECT s.geojson FROM shapes s JOIN places p ON p.id = s.place_id "
-                       "WHERE p.kind = 'country'").fetchall()
     features = []
-    for (raw,) in rows:
-        geom = shape(json.loads(raw)).simplify(0.08, preserve_topology=True)
+    for geometry in get_gazetteer(gazetteer_path).shapes("country"):
+        geom = shape(geometry).simplify(0.08, preserve_topology=True)
         if not geom.is_empty:
             features.append({"type": "Feature", "properties": {}, "geometry": _rounded(mapping(geom))})
     return {"type": "FeatureCollection", "features": features}
