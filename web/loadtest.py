@@ -8,6 +8,7 @@ time with a mix of realistic queries (bbox windows, category, country, paging). 
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import os
 import random
@@ -28,7 +29,7 @@ QUERIES = ["/api/v1/events?limit=100", "/api/v1/events?category=strike&limit=100
 
 
 def fill(db_url: str, eval_dir: Path, events: int) -> tuple[int, int]:
-    """Store corpus documents until ``events`` events are stored; returns (documents, events)."""
+    """Store corpus documents until ``events`` events are stored; returns (documents, events) stored."""
     from geo.pipeline import Geoparser
     from web.scalebench import corpus_texts
     from web.store import Store
@@ -44,7 +45,8 @@ def fill(db_url: str, eval_dir: Path, events: int) -> tuple[int, int]:
         docs += 1
         if docs % 200 == 0:
             stored = store.health()["events"]
-    return docs, store.health()["events"]
+    health = store.health()
+    return health["documents"], health["events"]
 
 
 def _free_port() -> int:
@@ -53,9 +55,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_load_bench(eval_dir: Path, *, clients: int = 50, seconds: float = 30.0, events: int = 10_000) -> None:
+def run_load_bench(eval_dir: Path, *, clients: int = 50, seconds: float = 30.0, events: int = 10_000,
+                   db: Path | None = None) -> None:
+    """Fill a database (``db``, kept and topped up across runs, or a temporary one), serve it and load it."""
     with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{tmp}/load.sqlite"
+        db_url = f"sqlite:///{db or Path(tmp) / 'load.sqlite'}"
         t0 = time.perf_counter()
         docs, stored = fill(db_url, eval_dir, events)
         fill_s = time.perf_counter() - t0
@@ -75,7 +79,7 @@ def run_load_bench(eval_dir: Path, *, clients: int = 50, seconds: float = 30.0, 
     n = len(latencies)
     pct = (lambda q: latencies[min(n - 1, int(q * n))] * 1000) if n else (lambda q: float("nan"))
     print(f"load test: GET /api/v1/events, {clients} concurrent clients for {seconds:.0f} s, waitress 16 threads, "
-          f"SQLite with {stored:,} events ({docs:,} documents stored in {fill_s:.0f} s)")
+          f"SQLite with {stored:,} events ({docs:,} documents; {fill_s:.0f} s to fill)")
     print(f"  requests: {n:,}   errors: {errors}   requests/s: {n / seconds:.0f}")
     print(f"  latency p50 {pct(0.50):.1f} ms   p90 {pct(0.90):.1f} ms   p99 {pct(0.99):.1f} ms")
 
@@ -135,3 +139,20 @@ def _hammer(port: int, clients: int, seconds: float) -> tuple[list[float], int]:
     if reasons:
         print(f"  errors by kind: {reasons}")
     return latencies, errors
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m web.loadtest", description=__doc__.splitlines()[0])
+    ap.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"), help="gold corpora the texts come from")
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--events", type=int, default=10_000, help="events to store before the run")
+    ap.add_argument("--db", type=Path, help="an SQLite file to fill once and reuse (same data before and after a "
+                                            "change); a temporary one by default")
+    args = ap.parse_args(argv)
+    run_load_bench(args.eval_dir, clients=args.clients, seconds=args.seconds, events=args.events, db=args.db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
 
 from geo.errors import InputError
 from geo.events import place_roles
@@ -772,7 +773,7 @@ class Store:
         lo, hi = sa.func.json_extract(r.c.value, "$[0]"), sa.func.json_extract(r.c.value, "$[1]")
         listed = sa.func.json_each(sa.bindparam("cats", json.dumps(cats))).table_valued("value")
         on = sa.and_(table.c.category.in_(sa.select(listed.c.value)), table.c.cell.between(lo, hi))
-        return sa.select(table.c.pk).select_from(r.join(table, on)).where(*where)
+        return sa.select(table.c.pk).select_from(_RangesFirst(r, table, on)).where(*where)
 
     def _among(self, keys: Sequence[int]) -> sa.ColumnElement[bool]:
         """``pk`` in these keys, as one bound value (an array, or JSON for SQLite): the statement text stays
@@ -789,6 +790,23 @@ class Store:
             n_docs = con.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
             n_events = con.execute(sa.select(sa.func.count()).select_from(events)).scalar()
         return {"database": self.dialect, "documents": n_docs, "events": n_events}
+
+
+class _RangesFirst(sa.Join):
+    """A join SQLite runs with its left side (the key ranges) as the outer loop: a seek of the index per range
+    and category. Left to itself, SQLite's planner put the events outer on small tables (``cell IS NOT NULL``,
+    the partial index's term, reads as a range over the whole index), and each entry of the categories asked
+    then tested every range, two ``json_extract`` each: 29 ms instead of 0.8 ms for a US-sized box on the
+    load test's 10,000 events (a million events' statistics steered it right). SQLite documents that it never
+    reorders a ``CROSS JOIN``."""
+
+    inherit_cache = True
+
+
+@compiles(_RangesFirst, "sqlite")
+def _cross_join(join: _RangesFirst, compiler: Any, **kw: Any) -> str:
+    # rendered "left JOIN right ON ..." by SQLAlchemy; the left side, a table-valued function, holds no JOIN
+    return str(compiler.visit_join(join, **kw)).replace(" JOIN ", " CROSS JOIN ", 1)
 
 
 def _in_box(table: sa.FromClause, bbox: tuple[float, float, float, float]) -> list[Any]:
