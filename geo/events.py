@@ -365,12 +365,13 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
         if k >= 0 and t.end <= sentences[k].end:
             hits[k].append(t)
     events: list[Event] = []
-    # The model only looks where an event could go on the map: a sentence naming a place, not only a people.
     selected = {i: _select(h) for i, h in enumerate(hits) if h}
-    untriggered = [i for i, h in enumerate(hits) if not h and any(t.mention.form != "demonym" for t in by_sentence[i])]
+    # The model only looks where an event could go on the map: a sentence naming a place, not only a people.
+    mappable = [any(t.mention.form != "demonym" for t in places) for places in by_sentence]
+    untriggered = [i for i, h in enumerate(hits) if not h and mappable[i]]
     # The model also reads sentences with one trigger: it types what writers the lexicon never saw put in
     # their own words better than the lexicon's first reading does (see _classified).
-    single = {i: triggers[0].subtype for i, triggers in selected.items() if len(triggers) == 1}
+    single = {i: triggers[0].subtype for i, triggers in selected.items() if len(triggers) == 1 and mappable[i]}
     guessed = _classified(sentences, sorted([*untriggered, *single]), low, by_sentence, single)
     for idx in sorted(selected.keys() | guessed.keys()):  # sentences with an event
         sentence, here = sentences[idx], by_sentence[idx]
