@@ -16,7 +16,7 @@ FORMATS = ("json", "geojson", "csv", "gpkg")
 ACLED_COLUMNS = ("event_id_cnty", "event_date", "disorder_type", "event_type", "sub_event_type", "actor1", "actor2",
                  "location", "admin1", "country", "iso", "latitude", "longitude", "geo_precision", "notes", "source")
 EXTRA_COLUMNS = ("newsmap_subtype", "newsmap_category", "status", "plover_type", "plover_contexts", "trigger",
-                 "confidence", "located_by")
+                 "confidence", "located_by", "typed_by")
 
 
 def write_csv(events: Sequence[Event], out: IO[str], *, gazetteer: Gazetteer | None = None, source: str = "") -> None:
@@ -34,7 +34,7 @@ def write_csv(events: Sequence[Event], out: IO[str], *, gazetteer: Gazetteer | N
             "geo_precision": r["geo_precision"] or "", "notes": r["sentence"], "source": r["source"],
             "newsmap_subtype": r["subtype"], "newsmap_category": r["category"], "status": r["status"],
             "plover_type": r["plover"], "plover_contexts": r["contexts"], "trigger": r["trigger"],
-            "confidence": r["confidence"], "located_by": r["located_by"],
+            "confidence": r["confidence"], "located_by": r["located_by"], "typed_by": r["typed_by"],
         })
 
 

@@ -36,7 +36,7 @@ def event_rows(events: Sequence[Event], *, gazetteer: Gazetteer | None = None, s
             "country": country.name if country else "", "iso": p.country if p else "",
             "lat": p.lat if p else None, "lon": p.lon if p else None, "place_id": p.id if p else None,
             "geonameid": p.geonameid if p else None, "geo_precision": e.geo_precision,
-            "located_by": e.located_by, "actors": "; ".join(e.actors), "date": e.date or "",
+            "located_by": e.located_by, "typed_by": e.typed_by, "actors": "; ".join(e.actors), "date": e.date or "",
             "confidence": round(e.confidence, 3), "plover": d["plover"], "contexts": "; ".join(d["contexts"]),
             "acled_event_type": d["acled_event_type"], "acled_sub_event_type": d["acled_sub_event_type"],
             "source": source, "title": title,

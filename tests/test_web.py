@@ -277,6 +277,16 @@ def test_corrections_apply_survive_reprocessing_and_keep_the_original(server: Cl
     assert [c["action"] for c in doc["corrections"]] == ["status", "reject", "resolve"]
 
 
+def test_events_say_what_typed_them(server: Client, sample_doc: dict) -> None:
+    """The lexicon or the typing model, and "review" once a reviewer sets the sub-type (the automatic value kept)."""
+    assert {e["typed_by"] for e in sample_doc["events"]} <= {"lexicon", "classifier"}
+    event = next(e for e in sample_doc["events"] if e["subtype"] == "support.military_aid")
+    status, changed = server.json("POST", f"/api/v1/events/{event['id']}/corrections",
+                                  {"action": "subtype", "value": "support.cooperation"})
+    assert status == 200 and changed["typed_by"] == "review"
+    assert changed["automatic"]["typed_by"] == event["typed_by"]
+
+
 def test_move_an_event_to_another_place_of_its_sentence(server: Client, sample_doc: dict) -> None:
     event = next(e for e in sample_doc["events"] if e["location"] == "Kostroma")
     others = [p for p in sample_doc["places"] if event["sentence_start"] <= p["start"] and
@@ -467,6 +477,27 @@ def test_cells_cover_every_box() -> None:
             c = cell_of(rng.uniform(bbox[0], bbox[2]), rng.uniform(bbox[1], bbox[3]))
             assert any(lo <= c <= hi for lo, hi in ranges)
     assert cell_ranges((-180.0, -90.0, 180.0, 90.0)) == [(0, 4 ** CELL_LEVEL - 1)] and cell_of(None, 1.0) is None
+
+
+def test_a_schema_2_database_learns_what_typed_each_event(tmp_path, db_url, gazetteer) -> None:
+    url = db_url(tmp_path)
+    store = Store(url, gazetteer)
+    store.add_processed(_synthetic(random.Random(6), 1, 20))
+    with store.begin() as con:  # back to schema 2: no typed_by column; one automatic event says what typed it
+        ids = con.execute(sa.select(events.c.id).order_by(events.c.pk)).scalars().all()
+        said = {"subtype": "strike.air", "status": "occurred", "typed_by": "classifier"}
+        con.execute(events.update().where(events.c.id == ids[0]).values(auto=json.dumps(said)))
+        con.exec_driver_sql("ALTER TABLE events DROP COLUMN typed_by")
+        con.execute(schema_version.update().values(version=2))
+    store.close()
+    store = Store(url, gazetteer)
+    try:
+        with store.begin() as con:
+            assert con.execute(sa.select(schema_version.c.version)).scalar() == SCHEMA_VERSION
+            typed = dict(con.execute(sa.select(events.c.id, events.c.typed_by)).all())
+        assert typed[ids[0]] == "classifier" and all(typed[i] is None for i in ids[1:])
+    finally:
+        store.close()
 
 
 def test_a_schema_1_database_gets_its_cells(tmp_path, db_url, gazetteer) -> None:

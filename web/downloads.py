@@ -64,7 +64,7 @@ def _csv(evs: list[dict[str, Any]]) -> str:
             "notes": e["sentence"], "source": e["source"] or e["title"] or "", "newsmap_subtype": e["subtype"],
             "newsmap_category": e["category_label"], "status": e["status"], "plover_type": e["plover"],
             "plover_contexts": "", "trigger": e["trigger"], "confidence": e["confidence"],
-            "located_by": e["located_by"],
+            "located_by": e["located_by"], "typed_by": e["typed_by"],
         })
     return out.getvalue()
 

@@ -33,7 +33,7 @@ from geo.gazetteer import Gazetteer
 from geo.pipeline import Geoparser
 from geo.taxonomy import CATEGORIES, STATUSES, SUBTYPES
 
-SCHEMA_VERSION = 2  # 2: events.cell and its index (the SQLite R*Tree is gone)
+SCHEMA_VERSION = 3  # 2: events.cell and its index (the SQLite R*Tree is gone); 3: events.typed_by
 MAX_LIMIT = 1000
 # Matches are counted up to this many (or to the end of the page when it lies further): counting every match of a
 # continent-sized box reads most of the table (0.3 s at 1M events on PostGIS); past the cap the count reads "more".
@@ -92,6 +92,7 @@ events = sa.Table(
     sa.Column("geo_precision", sa.Integer), sa.Column("actors", sa.Text), sa.Column("date", sa.String(10)),
     sa.Column("event_date", sa.String(10), index=True), sa.Column("confidence", sa.Float),
     sa.Column("located_by", sa.String(24)),
+    sa.Column("typed_by", sa.String(16)),  # lexicon | classifier | review (a reviewer set the sub-type)
     sa.Column("cell", sa.BigInteger),  # cell_of(lon, lat); NULL when unlocated or rejected (out of box queries)
 )
 corrections = sa.Table(
@@ -313,8 +314,10 @@ class Store:
                 con.execute(schema_version.insert().values(version=SCHEMA_VERSION))
             elif version > SCHEMA_VERSION:
                 raise InputError(f"database schema {version} is newer than this newsmap ({SCHEMA_VERSION})")
-            elif version < 2:
-                self._add_cells(con)
+            elif version < SCHEMA_VERSION:
+                if version < 2:
+                    self._add_cells(con)
+                self._add_typed_by(con)
                 con.execute(schema_version.update().values(version=SCHEMA_VERSION))
 
     def _postgis_points(self, con: Connection) -> None:
@@ -331,6 +334,16 @@ class Store:
         pg = self.dialect == "postgresql"
         columns = "category, cell) INCLUDE (lon, lat, pk" if pg else "category, cell, lon, lat"
         con.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS events_cell_idx ON events ({columns}) WHERE cell IS NOT NULL")
+
+    def _add_typed_by(self, con: Connection) -> None:
+        """Schema 2 to 3: what typed each event, from the automatic event kept beside it (null if it did not say)."""
+        if "typed_by" not in con.exec_driver_sql("SELECT * FROM events WHERE 1 = 0").keys():
+            con.exec_driver_sql("ALTER TABLE events ADD COLUMN typed_by VARCHAR(16)")
+        pg = self.dialect == "postgresql"
+        said = "CAST(auto AS json) ->> 'typed_by'" if pg else "json_extract(auto, '$.typed_by')"
+        con.exec_driver_sql(f"UPDATE events SET typed_by = {said} WHERE typed_by IS NULL")
+        con.exec_driver_sql("UPDATE events SET typed_by = 'review' WHERE id IN (SELECT target_key FROM corrections "
+                            "WHERE target = 'event' AND action = 'subtype')")
 
     def _add_cells(self, con: Connection) -> None:
         """Schema 1 to 2: the cell of every located, not rejected event (the spatial index's rows); the SQLite
@@ -570,7 +583,7 @@ class Store:
                     sub = SUBTYPES[value]
                     row.update(subtype=value, label=sub.label, category=CATEGORIES[sub.category].label,
                                acled_event_type=sub.acled_event_type, acled_sub_event_type=sub.acled_sub_event_type,
-                               plover=sub.plover)
+                               plover=sub.plover, typed_by="review")
                 elif f["action"] == "status":
                     row["status"] = value
                 elif f["action"] == "move":
@@ -847,7 +860,8 @@ def _event_columns(row: dict[str, Any], published: str | None) -> dict[str, Any]
         "place_start": row.get("place_start"), "place_end": row.get("place_end"),
         "geo_precision": row.get("geo_precision"), "actors": row.get("actors") or "", "date": row.get("date") or None,
         "event_date": row.get("date") or published, "confidence": row.get("confidence"),
-        "located_by": row.get("located_by"), "cell": cell_of(row.get("lon"), row.get("lat")),
+        "located_by": row.get("located_by"), "typed_by": row.get("typed_by"),
+        "cell": cell_of(row.get("lon"), row.get("lat")),
     }
 
 
@@ -872,6 +886,7 @@ def _event_out(r: Any) -> dict[str, Any]:
         "lat": r["lat"], "lon": r["lon"], "place_id": r["place_id"], "place_start": r["place_start"],
         "place_end": r["place_end"], "geo_precision": r["geo_precision"], "actors": r["actors"], "date": r["date"],
         "event_date": r["event_date"], "confidence": r["confidence"], "located_by": r["located_by"],
+        "typed_by": r["typed_by"],
         "rejected": bool(r["rejected"]), "corrected": bool(r["corrected"]), "title": r["title"],
         "source": r["source_url"], "plover": sub.plover, "acled_event_type": sub.acled_event_type,
         "acled_sub_event_type": sub.acled_sub_event_type,
