@@ -28,11 +28,16 @@ NONE = "none"
 PLACE = "placename"  # stands for every place name, see mask_places
 PRUNE = 0.25  # weights smaller than this are not shipped
 _TOKEN = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
-# Words that weigh in the model but explain nothing to a reader: never an event's evidence.
-FUNCTION_WORDS = frozenset("""a about above after against all also an and any are as at be been before being below
-    between both but by can could did do does during each for from had has have he her his how i if in into is it
-    its it's may might more most no nor not of off on once only or other our out over own same she should so some
-    such than that the their them then there these they this those through to too under until up very was we were
+# Words that weigh in the model but explain nothing to a reader: never an event's evidence. English function
+# words (pronouns, determiners, prepositions, conjunctions, auxiliaries), quantities, and the verbs of reporting.
+FUNCTION_WORDS = frozenset("""a about above across after again against ago all along already also although am
+    amid among an and another any are around as at be because been before behind being below between beyond both
+    but by can cannot could despite did do does during each either even ever every few first for from had has
+    have he her here hers herself him himself his how however i if in inside into is it it's its itself just last
+    many may me might mine more most much must my near neither never next no nor not now of off on once one only
+    onto or other our ours ourselves out outside over own per said same say says second several shall she should
+    since so some still such than that the their theirs them themselves then there these they this those though
+    through told tells to too toward towards under unless until up upon us very via was we were whether
     what when where which while who whom why will with would you <num>""".split())
 _DIGIT = re.compile(r"[0-9]")
 
