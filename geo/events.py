@@ -35,6 +35,7 @@ from geo.triggers import (
 from geo.triggers import pattern as trigger_pattern
 from geo.typer import NONE, decide, enabled, load_typer, mask_places
 
+OTHER = "other"  # the taxonomy's catch-all sub-type
 _PRIORITY = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
 
 _LOCATIVE = {"in": 3.0, "at": 3.0, "near": 2.5, "on": 2.0, "over": 2.0, "outside": 2.5, "inside": 2.5, "into": 2.5,
@@ -437,6 +438,8 @@ def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
     for idx, guess in zip(which, typer.predict_many(folded, folded=True), strict=True):
         if decide(guess.subtype, guess.probability, typer.threshold) == NONE:
             continue
+        if guess.subtype == OTHER and idx not in lexicon:
+            continue  # "other" from words alone is no event worth a map: only a trigger's reading may become it
         if idx in lexicon and (guess.subtype == lexicon[idx]
                                or typer.probability_of(guess, lexicon[idx]) > typer.override):
             continue
