@@ -144,3 +144,11 @@ def test_function_words_are_never_evidence() -> None:
                                   coef=[[-1.0, 4.0], [0.0, 1.0]], bias=[0.0, 0.0], threshold=0.1, meta={})
     assert model.predict("ready to provide guarantees").evidence == "provide"  # "to" weighs more, explains less
     assert model.predict("ready to help").subtype == NONE
+
+
+def test_words_alone_never_make_an_other_event(parser: Geoparser, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"other" is the taxonomy's catch-all: a sentence no trigger explains is not mapped as one."""
+    model = TypeModel.from_arrays(("none", "other"), ("swelled",), idf=[1.0], coef=[[-5.0, 5.0]], bias=[0.0, 0.0],
+                                  threshold=0.1, meta={})
+    monkeypatch.setattr(geo.events, "load_typer", lambda: model)
+    assert parser.events("Crowds swelled outside the town hall in Valencia.")[1] == []
