@@ -445,7 +445,9 @@ def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
             continue
         sentence = sentences[idx]
         m = re.search(r"(?<![\w'-])" + re.escape(guess.evidence) + r"(?![\w'-])", low[sentence.start:sentence.end])
-        start, end = (m.start(), m.end()) if m else (0, 0)
+        if m is None:
+            continue  # the evidence word is not found as a word of the sentence: no trigger to show, no event
+        start, end = m.start(), m.end()
         out[idx] = Trigger(guess.subtype, sentence.start + start, sentence.start + end, sentence.text[start:end])
     return out
 

@@ -36,7 +36,7 @@ GRID_C = (10.0, 30.0, 100.0)
 GRID_T = tuple(np.round(np.arange(0.04, 0.80, 0.02), 2))
 GRID_OVERRIDE = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 SAME = 0.01  # override: the most conservative setting within this much of the best accuracy
-MAX_FALSE_ALARMS = 0.05  # share of non-event sentences the model may call events, cross-validated
+MAX_FALSE_ALARMS = 0.01  # share of non-event sentences the model may call events, cross-validated
 
 
 def load() -> tuple[list[str], list[str], list[str], list[str]]:
