@@ -479,6 +479,15 @@ def test_cells_cover_every_box() -> None:
     assert cell_ranges((-180.0, -90.0, 180.0, 90.0)) == [(0, 4 ** CELL_LEVEL - 1)] and cell_of(None, 1.0) is None
 
 
+def _reopened(store: Store, url: str, gazetteer: Any) -> Store:
+    """``store`` closed and opened again, as a newer newsmap opens an older database: upgraded to this schema."""
+    store.close()
+    store = Store(url, gazetteer)
+    with store.begin() as con:
+        assert con.execute(sa.select(schema_version.c.version)).scalar() == SCHEMA_VERSION
+    return store
+
+
 def test_a_schema_2_database_learns_what_typed_each_event(tmp_path, db_url, gazetteer) -> None:
     url = db_url(tmp_path)
     store = Store(url, gazetteer)
@@ -489,11 +498,9 @@ def test_a_schema_2_database_learns_what_typed_each_event(tmp_path, db_url, gaze
         con.execute(events.update().where(events.c.id == ids[0]).values(auto=json.dumps(said)))
         con.exec_driver_sql("ALTER TABLE events DROP COLUMN typed_by")
         con.execute(schema_version.update().values(version=2))
-    store.close()
-    store = Store(url, gazetteer)
+    store = _reopened(store, url, gazetteer)
     try:
         with store.begin() as con:
-            assert con.execute(sa.select(schema_version.c.version)).scalar() == SCHEMA_VERSION
             typed = dict(con.execute(sa.select(events.c.id, events.c.typed_by)).all())
         assert typed[ids[0]] == "classifier" and all(typed[i] is None for i in ids[1:])
     finally:
@@ -513,11 +520,9 @@ def test_a_schema_1_database_gets_its_cells(tmp_path, db_url, gazetteer) -> None
         if store.dialect == "sqlite":
             con.exec_driver_sql("CREATE VIRTUAL TABLE events_rtree USING rtree(pk, min_x, max_x, min_y, max_y)")
         con.execute(schema_version.update().values(version=1))
-    store.close()
-    store = Store(url, gazetteer)
+    store = _reopened(store, url, gazetteer)
     try:
         with store.begin() as con:
-            assert con.execute(sa.select(schema_version.c.version)).scalar() == SCHEMA_VERSION
             rows = con.execute(sa.select(events.c.id, events.c.lon, events.c.lat, events.c.cell)).all()
             tables = sa.inspect(con).get_table_names()
         assert all(cell == (None if event_id == first else cell_of(lon, lat)) for event_id, lon, lat, cell in rows)
