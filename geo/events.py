@@ -435,7 +435,8 @@ def _classified(sentences: Sequence[Sentence], which: Sequence[int], low: str,
     folded = [mask_places(low[sentences[i].start:sentences[i].end],  # ``low`` is the folded text
                           [(t.mention.start - sentences[i].start, t.mention.end - sentences[i].start)
                            for t in places[i]]) for i in which]
-    for idx, guess in zip(which, typer.predict_many(folded, folded=True), strict=True):
+    gated = [idx not in lexicon for idx in which]
+    for idx, guess in zip(which, typer.predict_many(folded, folded=True, gated=gated), strict=True):
         if decide(guess.subtype, guess.probability, typer.threshold) == NONE:
             continue
         if guess.subtype == OTHER and idx not in lexicon:

@@ -68,7 +68,9 @@ def test_shipped_model_round_trips(tmp_path) -> None:
     again = load_typer(copy)
     sentence = "Warplanes pounded rebel positions near Idlib, a monitor said."
     assert again.predict(sentence).subtype == model.predict(sentence).subtype
-    assert (again.threshold, again.override) == (model.threshold, model.override)
+    settings = ("threshold", "override", "gate_threshold", "gate_bias", "gate")
+    assert all(getattr(again, k) == getattr(model, k) for k in settings)
+    assert again.gate == model.gate and model.gate_threshold > 0
     assert MODEL_PATH.exists()
 
 
@@ -152,3 +154,14 @@ def test_words_alone_never_make_an_other_event(parser: Geoparser, monkeypatch: p
                                   threshold=0.1, meta={})
     monkeypatch.setattr(geo.events, "load_typer", lambda: model)
     assert parser.events("Crowds swelled outside the town hall in Valencia.")[1] == []
+
+
+def test_the_gate_answers_none_before_scoring_only_where_allowed() -> None:
+    """A binary event/none model read first: below its threshold a gated text is none without the full
+    scoring; an ungated one (a sentence the lexicon already calls an event) is always scored."""
+    model = TypeModel.from_arrays(("none", "strike.air"), ("jets", "weather"), idf=[1.0, 1.0],
+                                  coef=[[-1.0, 4.0], [1.0, -1.0]], bias=[0.0, 0.0], threshold=0.1, meta={},
+                                  gate=[3.0, -3.0], gate_bias=0.0, gate_threshold=0.5)
+    assert model.predict_many(["jets"], gated=[True])[0].subtype == "strike.air"
+    assert model.predict_many(["jets weather weather"], gated=[True])[0].subtype == NONE  # the gate says no
+    assert model.predict_many(["jets weather weather"], gated=[False])[0].subtype == "strike.air"
