@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.evaluate import prf, read_jsonl
-from geo.events import Trigger, choose_place, extract_events, unresolved_places
+from geo.events import Trigger, choose_place, extract_events, first_event, unresolved_places
 from geo.models import Toponym
 from geo.pipeline import Geoparser
 from geo.taxonomy import CATEGORIES, SUBTYPES
-from geo.triggers import TRIGGERS
 
 
 @dataclass
@@ -110,8 +109,6 @@ class TypingScores:
 # The typing sets in data/eval, in-sample first, the never-examined test halves last.
 TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_test", "heldout_test2")
 
-_ORDER = {code: i for i, code in enumerate(dict.fromkeys(code for code, _ in TRIGGERS))}
-
 
 def predict_subtype(parser: Geoparser, text: str) -> str:
     """The sub-type of a one-event note: its first event (news leads put the main event first;
@@ -119,7 +116,7 @@ def predict_subtype(parser: Geoparser, text: str) -> str:
     events = extract_events(text, parser.geoparse(text))
     if not events:
         return "other"
-    return min(events, key=lambda e: (e.trigger_start, _ORDER.get(e.subtype, len(_ORDER)))).subtype
+    return first_event(events).subtype
 
 
 def evaluate_typing(parser: Geoparser, path: Path) -> TypingScores:
@@ -171,7 +168,7 @@ def evaluate_real_news(parser: Geoparser, labels: Path, eval_dir: Path) -> RealN
                 if not here:
                     scores.missed += gold != "none"
                     continue
-                e = min(here, key=lambda e: (e.trigger_start, _ORDER.get(e.subtype, len(_ORDER))))
+                e = first_event(here)
                 scores.found[e.typed_by] += 1
                 scores.right[e.typed_by] += gold != "none"
                 scores.typed[e.typed_by] += gold in SUBTYPES and SUBTYPES[gold].category == SUBTYPES[e.subtype].category

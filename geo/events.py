@@ -24,7 +24,6 @@ from geo.triggers import (
     ANCHORS,
     CLAIMED,
     CLAUSE_START,
-    COMPILED,
     CUES,
     DENIAL,
     SECOND_WORDS,
@@ -103,7 +102,7 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
             if (k, start) in tried:
                 continue
             tried.add((k, start))
-            m = (COMPILED[k] or trigger_pattern(k)).match(low, start)
+            m = trigger_pattern(k).match(low, start)
             if m:
                 out.append(Trigger(TRIGGERS[k][0], offset + start, offset + m.end(), original[start:m.end()]))
     for k in _UNANCHORED:
@@ -112,6 +111,12 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
             if m.start() == 0 or not low[m.start() - 1].isalnum():
                 out.append(Trigger(code, offset + m.start(), offset + m.end(), original[m.start():m.end()]))
     return out
+
+
+def first_event(events: Sequence[Event]) -> Event:
+    """The main event of a text: the earliest trigger (news leads put it first), the lexicon's order
+    breaking ties; a sub-type the lexicon has no pattern for (the model's ``other``) comes last."""
+    return min(events, key=lambda e: (e.trigger_start, _PRIORITY.get(e.subtype, len(_PRIORITY))))
 
 
 def _select(hits: Sequence[Trigger]) -> list[Trigger]:

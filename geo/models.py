@@ -110,7 +110,7 @@ class Event:
     confidence: float = 0.5
     located_by: str = "sentence"  # sentence | previous_sentence | unresolved | unlocated
     unresolved_place: Mention | None = None  # a place name the gazetteer lacks ("in Jobar")
-    typed_by: str = "lexicon"  # lexicon (a trigger matched) | classifier (geo.typer, no trigger matched)
+    typed_by: str = "lexicon"  # lexicon (a trigger matched) | classifier (geo.typer: no trigger, or one it retyped)
 
     def to_dict(self) -> dict[str, Any]:
         from geo.taxonomy import CATEGORIES, SUBTYPES

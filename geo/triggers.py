@@ -187,17 +187,16 @@ TRIGGERS: list[tuple[str, str]] = [
     # to the pattern's first literal, which makes scanning a document about ten times faster.
     (code, p.removeprefix(r"\b")) for code, patterns in _RAW.items() for p in patterns
 ]
-COMPILED: list[re.Pattern[str] | None] = [None] * len(TRIGGERS)
+_COMPILED: list[re.Pattern[str] | None] = [None] * len(TRIGGERS)
 
 
 def pattern(k: int) -> re.Pattern[str]:
     """The k-th trigger pattern, compiled when first tried: compiling all of them costs more than a short
     document's whole scan, and most documents try only some."""
-    compiled = COMPILED[k]
+    compiled = _COMPILED[k]
     if compiled is None:
-        compiled = COMPILED[k] = re.compile(TRIGGERS[k][1])
+        compiled = _COMPILED[k] = re.compile(TRIGGERS[k][1])
     return compiled
-
 
 
 def _first_words(pattern: str) -> tuple[str, ...] | None:
@@ -276,6 +275,7 @@ def spaced(text: str) -> str:
     stems are looked for. Line breaks are the usual case, replaced without a per-character table."""
     text = text.replace("\n", " ")
     return text.translate(_SPACES) if _OTHER_SPACE.search(text) else text
+
 
 # When both are in one sentence, the first reading explains the second ("drones hit ... triggering
 # explosions" is one drone strike; "shot down drones" is not also a drone strike).

@@ -1,8 +1,10 @@
-"""Event typing by a linear model over words, for sentences no trigger of the lexicon explains.
+"""Event typing by a linear model over words, beside the trigger lexicon.
 
-The lexicon (:mod:`geo.triggers`) is precise but knows only the phrasings it lists; measured on notes
-written by people who never saw it, about a third of event sentences fire no trigger at all. This
-model reads the words of such a sentence and says which sub-type it reports, or ``none``. It is a
+The lexicon (:mod:`geo.triggers`) knows only the phrasings it lists; measured on notes written by
+people who never saw it, about a third of event sentences fire no trigger at all, and a sentence
+with one trigger is often read as the wrong sub-type. This model reads the words of a sentence and
+says which sub-type it reports, or ``none``: for sentences no trigger explains, and to retype a
+single trigger it finds unlikely (see :func:`geo.events._classified`). It is a
 multinomial logistic regression over TF-IDF word weights (a few class weights per word), trained by
 ``scripts/train_typer.py`` on hand-written notes and non-event news sentences; the weights live in
 ``data/typer.json`` (sparse) and inference sums a few weights per word in plain Python.
