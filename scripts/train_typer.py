@@ -15,7 +15,9 @@ Usage: python scripts/train_typer.py
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -78,10 +80,24 @@ def decisions(proba: np.ndarray, classes: np.ndarray, threshold: float) -> list[
     return [decide(str(classes[k]), float(row[k]), threshold) for row, k in zip(proba, best, strict=True)]
 
 
-def fit(texts: list[str], labels: list[str], c: float) -> tuple[TfidfVectorizer, LogisticRegression]:
+def fit(texts: list[str], labels: Sequence[Any], c: float) -> tuple[TfidfVectorizer, LogisticRegression]:
     vec = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=2)
     model = LogisticRegression(C=c, max_iter=5000).fit(vec.fit_transform(texts), labels)
     return vec, model
+
+
+def cross_validated(texts: list[str], labels: Sequence[Any], folds: list[int], c: float,
+                    classes: np.ndarray) -> np.ndarray:
+    """Each text's probability for each of ``classes`` from a model fitted on the other folds (text order; a
+    class absent from the training folds scores 0)."""
+    proba = np.zeros((len(texts), len(classes)))
+    for k in sorted(set(folds)):
+        train = [i for i, f in enumerate(folds) if f != k]
+        test = [i for i, f in enumerate(folds) if f == k]
+        vec, model = fit([texts[i] for i in train], [labels[i] for i in train], c)
+        proba[np.ix_(test, np.searchsorted(classes, model.classes_))] = \
+            model.predict_proba(vec.transform([texts[i] for i in test]))
+    return proba
 
 
 def main() -> None:
@@ -93,16 +109,7 @@ def main() -> None:
     best = None
     cv = {}
     for c in GRID_C:
-        parts = []
-        for k in sorted(set(folds)):
-            train = [i for i, f in enumerate(folds) if f != k]
-            test = [i for i, f in enumerate(folds) if f == k]
-            vec, model = fit([texts[i] for i in train], [labels[i] for i in train], c)
-            p = model.predict_proba(vec.transform([texts[i] for i in test]))
-            full = np.zeros((len(test), len(classes)))  # a class absent from the training folds scores 0
-            full[:, np.searchsorted(classes, model.classes_)] = p
-            parts.append(full)
-        proba = cv[c] = np.vstack(parts)
+        proba = cv[c] = cross_validated(texts, labels, folds, c, classes)[order]
         gold = y[order]
         for t in GRID_T:
             predicted = np.array(decisions(proba, classes, t))
@@ -143,14 +150,7 @@ def choose_gate(texts: list[str], labels: list[str], folds: list[int], order: li
     the sentences the full model makes events (so it changes almost no decision and skips the scoring of
     most sentences); also the share of non-event sentences it passes."""
     y = np.array(labels) != NONE
-    proba = np.zeros(len(texts))
-    for k in sorted(set(folds)):
-        train = [i for i, f in enumerate(folds) if f != k]
-        test = [i for i, f in enumerate(folds) if f == k]
-        vec = TfidfVectorizer(analyzer=words, sublinear_tf=True, min_df=2)
-        gate = LogisticRegression(C=c, max_iter=5000).fit(vec.fit_transform([texts[i] for i in train]), y[train])
-        proba[test] = gate.predict_proba(vec.transform([texts[i] for i in test]))[:, 1]
-    p = proba[order]
+    p = cross_validated(texts, list(y), folds, c, np.array([False, True]))[order, 1]
     threshold = float(np.floor(np.quantile(p[events], 1 - GATE_KEEPS) * 1000) / 1000) if events.any() else 0.0
     return threshold, float(np.mean(p[~y[order]] >= threshold))
 
