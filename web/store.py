@@ -337,8 +337,7 @@ class Store:
 
     def _add_typed_by(self, con: Connection) -> None:
         """Schema 2 to 3: what typed each event, from the automatic event kept beside it (null if it did not say)."""
-        if "typed_by" not in con.exec_driver_sql("SELECT * FROM events WHERE 1 = 0").keys():
-            con.exec_driver_sql("ALTER TABLE events ADD COLUMN typed_by VARCHAR(16)")
+        _add_column(con, "typed_by", "VARCHAR(16)")
         pg = self.dialect == "postgresql"
         said = "CAST(auto AS json) ->> 'typed_by'" if pg else "json_extract(auto, '$.typed_by')"
         con.exec_driver_sql(f"UPDATE events SET typed_by = {said} WHERE typed_by IS NULL")
@@ -348,8 +347,7 @@ class Store:
     def _add_cells(self, con: Connection) -> None:
         """Schema 1 to 2: the cell of every located, not rejected event (the spatial index's rows); the SQLite
         R*Tree it replaces is dropped."""
-        if "cell" not in con.exec_driver_sql("SELECT * FROM events WHERE 1 = 0").keys():
-            con.exec_driver_sql("ALTER TABLE events ADD COLUMN cell BIGINT")
+        _add_column(con, "cell", "BIGINT")
         last = 0
         while True:  # 10,000 events at a time, in key order
             located = con.execute(sa.select(events.c.pk, events.c.lon, events.c.lat).where(
@@ -803,6 +801,12 @@ class Store:
             n_docs = con.execute(sa.select(sa.func.count()).select_from(documents)).scalar()
             n_events = con.execute(sa.select(sa.func.count()).select_from(events)).scalar()
         return {"database": self.dialect, "documents": n_docs, "events": n_events}
+
+
+def _add_column(con: Connection, name: str, sql_type: str) -> None:
+    """Add a column to ``events`` unless it is there already (an upgrade that stopped half-way may have added it)."""
+    if name not in con.exec_driver_sql("SELECT * FROM events WHERE 1 = 0").keys():
+        con.exec_driver_sql(f"ALTER TABLE events ADD COLUMN {name} {sql_type}")
 
 
 class _RangesFirst(sa.Join):
