@@ -71,11 +71,15 @@ def find_triggers(sentence: Sentence) -> list[Trigger]:
     return _select(_scan(fold(sentence.text), sentence.text, sentence.start))
 
 
-# For each first word (stem), the patterns that can start with it; patterns with unknown first words run everywhere.
-_BY_STEM: dict[str, list[int]] = {}
+# For each first word (stem), the patterns that can start with it and the second word each needs; patterns with
+# unknown first words run everywhere. Of two stems of one pattern where one begins the other ("sign", "signed"),
+# only the shorter is kept: wherever the longer starts the shorter does too, so each pattern is tried at most once
+# per position.
+_BY_STEM: dict[str, list[tuple[int, str | None]]] = {}
 for _i, _anchors in enumerate(ANCHORS):
     for _stem in _anchors or ():
-        _BY_STEM.setdefault(_stem, []).append(_i)
+        if not any(_other != _stem and _stem.startswith(_other) for _other in _anchors):
+            _BY_STEM.setdefault(_stem, []).append((_i, SECOND_WORDS[_i]))
 _UNANCHORED = [i for i, a in enumerate(ANCHORS) if a is None]
 
 
@@ -85,23 +89,20 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
     Patterns whose first words are known are tried only where one of those words starts (found in
     one pass of an Aho-Corasick automaton), not run over the whole text.
     """
-    tried: set[tuple[int, int]] = set()
-    has: dict[str, bool] = {}
+    has: dict[str, bool] = {}  # second word -> whether the text has it
     out = []
+    by_stem = _BY_STEM
     for end, stem in ANCHOR_AUTOMATON.iter(spaced(low)):
         start = end - len(stem) + 1
         if start and low[start - 1].isalnum():
             continue
-        for k in _BY_STEM[stem]:
-            second = SECOND_WORDS[k]
+        for k, second in by_stem.get(stem, ()):
             if second is not None:
-                if second not in has:
-                    has[second] = second in low
-                if not has[second]:
+                present = has.get(second)
+                if present is None:
+                    present = has[second] = second in low
+                if not present:
                     continue
-            if (k, start) in tried:
-                continue
-            tried.add((k, start))
             m = trigger_pattern(k).match(low, start)
             if m:
                 out.append(Trigger(TRIGGERS[k][0], offset + start, offset + m.end(), original[start:m.end()]))

@@ -60,7 +60,10 @@ def mask_places(text: str, spans: Sequence[tuple[int, int]]) -> str:
 def words(text: str, *, folded: bool = False) -> list[str]:
     """Lower-cased, accent-folded word tokens (``folded``: the text already went through
     :func:`geo.textutil.fold`); numbers become ``<num>`` so tallies do not matter."""
-    tokens = _TOKEN.findall(text if folded else fold(text))
+    text = text if folded else fold(text)
+    tokens = _TOKEN.findall(text)
+    if _DIGIT.search(text) is None:  # most sentences: no number to replace
+        return tokens
     return [w if w.isalpha() or not _DIGIT.search(w) else "<num>" for w in tokens]
 
 
@@ -121,15 +124,16 @@ class TypeModel:
         """Whether the binary model finds an event likely enough to score all classes (always, without one)."""
         if not self.gate_threshold:
             return True
-        gate, idf = self.gate, self.idf
+        rows = self._gate_rows
         z = norm = 0.0
         for w, c in counts.items():
-            weight = idf.get(w)
-            if weight is None:
+            row = rows.get(w)
+            if row is None:
                 continue
+            weight, g = row
             x = weight if c == 1 else weight * (1.0 + math.log(c))
             norm += x * x
-            z += gate.get(w, 0.0) * x
+            z += g * x
         return norm > 0.0 and 1.0 / (1.0 + math.exp(-(self.gate_bias + z / math.sqrt(norm)))) >= self.gate_threshold
 
     def _predict(self, text: str, folded: bool, gated: bool = False) -> Prediction:
@@ -183,6 +187,12 @@ class TypeModel:
                 row[k] = weight * idf
             rows[w] = row
         return rows
+
+    @cached_property
+    def _gate_rows(self) -> dict[str, tuple[float, float]]:
+        """Each known word's idf and gate weight: one lookup per word where the gate is read."""
+        gate = self.gate
+        return {w: (idf, gate.get(w, 0.0)) for w, idf in self.idf.items()}
 
     def to_json(self) -> str:
         return json.dumps({"classes": list(self.classes), "threshold": self.threshold, "override": self.override,
