@@ -75,7 +75,7 @@ train-linker: $(GAZ)
 # Retrain the event-typing model (geo/typer.py) on the dev notes, data/train/ and the non-event sentences.
 train-typer: $(GAZ)
 	$(PY) -m pip install --quiet -e '.[train]'
-	$(PY) scripts/train_typer.py
+	$(PY) scripts/train_typer.py $(EVAL_DIR)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check geo web tests scripts

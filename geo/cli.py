@@ -325,7 +325,14 @@ def _eval_places(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
 
 
 def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
-    from geo.evaluate_events import REAL_NEWS, TYPING_SETS, evaluate_links, evaluate_real_news, evaluate_typing
+    from geo.evaluate_events import (
+        REAL_NEWS,
+        REAL_NEWS_DEV,
+        TYPING_SETS,
+        evaluate_links,
+        evaluate_real_news,
+        evaluate_typing,
+    )
 
     print("\nEvents")
     links = eval_dir / "eventloc.jsonl"
@@ -348,10 +355,13 @@ def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
               f"by sub-type {t.macro_f1('subtype'):.3f}")
         print("confusion by category (rows gold, columns predicted):")
         print(t.confusion("category"))
-    if REAL_NEWS.exists() and (eval_dir / "lgl.jsonl").exists():
-        r = evaluate_real_news(parser, REAL_NEWS, eval_dir)
+    for labels, what in ((REAL_NEWS_DEV, "dev, choices looked at it"), (REAL_NEWS, "test, no choice did")):
+        if not labels.exists() or not (eval_dir / "lgl.jsonl").exists():
+            print(f"skip real news: {labels} or {eval_dir / 'lgl.jsonl'} not found", file=sys.stderr)
+            continue
+        r = evaluate_real_news(parser, labels, eval_dir)
         p, rec, f1 = r.detection()
-        print(f"events on real news ({REAL_NEWS.name}: {r.sentences} LGL and TR-News sentences, {r.gold_events} "
+        print(f"events on real news ({labels.name}, {what}: {r.sentences} sentences, {r.gold_events} "
               f"report an event): detection P {p:.3f}  R {rec:.3f}  F1 {f1:.3f}")
         for by in sorted(r.found):
             print(f"  typed by {by}: {r.found[by]} sentences called events, {r.right[by]} are, "

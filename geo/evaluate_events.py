@@ -13,10 +13,13 @@ someone who never saw the lexicon, split by article) and events_heldout_dev2 (a 
 rule). The lexicon was widened looking only at the two dev sets' errors, so the test half is the
 honest figure. Macro-F1 by category and by sub-type.
 
-Real news (data/eval/events_realnews.jsonl): notes are all events; news is mostly not. Sentences drawn
-at random from LGL and TR-News (each naming a gold place), labelled by a coder who never saw the
-system's output with the sub-type they report or ``none``: how often a sentence called an event is
-one (precision), how many events are found (recall), and by what (lexicon or typing model).
+Real news: notes are all events; news is mostly not. Sentences drawn at random (each naming a gold
+place), labelled by a coder who never saw the system's output with the sub-type they report or
+``none``: how often a sentence called an event is one (precision), how many events are found
+(recall), and by what (lexicon or typing model). Two sets: events_realnews_dev.jsonl (600 sentences
+of LGL, TR-News and GeoVirus), which choices may look at, and events_realnews.jsonl (400 of LGL and
+TR-News), the test set, which none did. The model's veto was chosen on separate training labels
+(data/train/events_realnews_train_*.jsonl, sentences with a trigger) by cross-validation.
 """
 
 from __future__ import annotations
@@ -127,9 +130,10 @@ def evaluate_typing(parser: Geoparser, path: Path) -> TypingScores:
     return scores
 
 
-# Sentences of the geoparsing corpora (LGL, TR-News) labelled with the event each reports, or none: the
+# Sentences of the geoparsing corpora (LGL, TR-News, GeoVirus) labelled with the event each reports, or none: the
 # labels name a sentence by corpus, document id and offsets, so the corpora's text stays in ../shared.
 REAL_NEWS = Path(__file__).resolve().parent.parent / "data" / "eval" / "events_realnews.jsonl"
+REAL_NEWS_DEV = REAL_NEWS.with_name("events_realnews_dev.jsonl")
 
 
 @dataclass

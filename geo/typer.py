@@ -85,6 +85,9 @@ class TypeModel:
     meta: dict
     # The model retypes a lexicon reading it gives at most this probability (0: never), see geo.events._classified
     override: float = 0.0
+    # A sentence the lexicon reads as an event is none when the model gives ``none`` at least this (0: never):
+    # trigger words such as "visited", "agreement" or "warrant" are everyday words in news.
+    veto: float = 0.0
     # A binary event/none model read first where ``gated``: below ``gate_threshold`` the sentence is no event
     # without the 32-class scoring (most news sentences). Empty: no gate.
     gate: dict[str, float] = field(default_factory=dict)
@@ -95,13 +98,13 @@ class TypeModel:
     def from_arrays(cls, classes: Sequence[str], terms: Sequence[str], idf: Sequence[float],
                     coef: Sequence[Sequence[float]], bias: Sequence[float], threshold: float, meta: dict,
                     prune: float = PRUNE, override: float = 0.0, gate: Sequence[float] = (), gate_bias: float = 0.0,
-                    gate_threshold: float = 0.0) -> TypeModel:
+                    gate_threshold: float = 0.0, veto: float = 0.0) -> TypeModel:
         """From a fitted vectoriser and logistic regression (``coef``: one row per word), dropping weights
         below ``prune``: a fifth of them remain, with the same decision on 99.8% of sentences."""
         return cls(classes=tuple(classes), idf={w: float(v) for w, v in zip(terms, idf, strict=True)},
                    weights={w: tuple((k, round(float(x), 3)) for k, x in enumerate(row) if abs(x) >= prune)
                             for w, row in zip(terms, coef, strict=True)},
-                   bias=tuple(float(b) for b in bias), threshold=threshold, meta=meta, override=override,
+                   bias=tuple(float(b) for b in bias), threshold=threshold, meta=meta, override=override, veto=veto,
                    gate={w: round(float(x), 3) for w, x in zip(terms, gate, strict=False) if round(float(x), 3)},
                    gate_bias=gate_bias, gate_threshold=gate_threshold)
 
@@ -196,6 +199,7 @@ class TypeModel:
 
     def to_json(self) -> str:
         return json.dumps({"classes": list(self.classes), "threshold": self.threshold, "override": self.override,
+                           "veto": self.veto,
                            "meta": self.meta, "bias": [round(b, 4) for b in self.bias],
                            "gate": {"bias": round(self.gate_bias, 4), "threshold": self.gate_threshold},
                            "words": {w: [round(self.idf[w], 4), [[k, x] for k, x in self.weights[w]],
@@ -225,6 +229,7 @@ def load_typer(path: Path = MODEL_PATH) -> TypeModel | None:
                      weights={w: v[1] for w, v in raw["words"].items()},  # [class, weight] pairs as read: no copies
                      bias=tuple(float(b) for b in raw["bias"]), threshold=float(raw["threshold"]),
                      meta=raw.get("meta", {}), override=float(raw.get("override", 0.0)),
+                     veto=float(raw.get("veto", 0.0)),
                      gate={w: v[2] for w, v in raw["words"].items() if len(v) > 2 and v[2]},
                      gate_bias=float(raw.get("gate", {}).get("bias", 0.0)),
                      gate_threshold=float(raw.get("gate", {}).get("threshold", 0.0)))

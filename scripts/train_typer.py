@@ -1,21 +1,26 @@
-"""Train the event-typing model (geo/typer.py) that types sentences no trigger of the lexicon explains.
+"""Train the event-typing model (geo/typer.py): it types sentences no trigger of the lexicon explains,
+retypes unlikely single triggers, and drops trigger sentences that report no event.
 
 Training data: the hand-written ACLED-style notes of the dev sets and of data/train/ (each a sentence
-with its gold sub-type) and the non-event news sentences of data/train/non_events*.jsonl (class
-``none``), place names masked (geo.typer.mask_places) as at run time. The test sets
-(data/eval/events_heldout_test*.jsonl) are never read here. Regularisation and the event threshold
-are chosen by cross-validation with one fold per file of notes, so every event score comes from a
-writer the model did not learn from (the non-event sentences are dealt over the folds); the
-threshold is the one with the best macro-F1 over sub-types and ``none`` among those that call at
-most 5% of non-event sentences events (news is mostly sentences without events). Writes
-data/typer.json. Needs scikit-learn (``pip install '.[train]'``).
-Usage: python scripts/train_typer.py
+with its gold sub-type), the non-event news sentences of data/train/non_events*.jsonl (class ``none``),
+and real-news sentences in which the lexicon finds a trigger, labelled with their sub-type or ``none``
+(data/train/events_realnews_train_*.jsonl; they name sentences of the corpora in EVAL_DIR, which is
+why training reads it). Place names are masked (geo.typer.mask_places) as at run time. The test sets
+(data/eval/events_heldout_test*.jsonl) and the real-news evaluation sets (data/eval/events_realnews*.jsonl)
+are never read here. Regularisation and every limit are chosen by cross-validation with one fold per
+file of labels (a writer the model did not learn from; the non-event sentences are dealt over the
+folds): the event threshold has the best macro-F1 over sub-types and ``none`` among those that call at
+most MAX_FALSE_ALARMS of non-event sentences events; then the override (choose_override), the veto
+(choose_veto) and the gate (choose_gate). Writes data/typer.json. Needs scikit-learn
+(``pip install '.[train]'``).
+Usage: python scripts/train_typer.py [EVAL_DIR]   (default ../shared/eval)
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,24 +45,54 @@ GRID_OVERRIDE = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 GATE_KEEPS = 0.995  # share of the model's own events the gate must let through, cross-validated
 SAME = 0.01  # override: the most conservative setting within this much of the best accuracy
 MAX_FALSE_ALARMS = 0.01  # share of non-event sentences the model may call events, cross-validated
+GRID_VETO = (1.01, 0.99, 0.97, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3)
+NOTES_KEPT = 0.99  # the veto may drop at most 1% of the notes' events the lexicon reads, cross-validated
+REAL_NEWS_TRAIN = "events_realnews_train_"  # labelled real-news sentences: data/train/events_realnews_train_*.jsonl
 
 
-def load() -> tuple[list[str], list[str], list[str], list[str]]:
+def load(eval_dir: Path) -> tuple[list[str], list[str], list[str], list[str], list[int]]:
     """(texts with their places masked, labels, file of each, the lexicon's sub-type where it reads the
-    text as one event, else "") from every training file present."""
+    text as one event, else "", how many triggers the lexicon finds) from every training file present."""
     parser = Geoparser()
-    texts, labels, files, lexicon = [], [], [], []
-    for path in [*NOTES, *sorted(TRAIN_DIR.glob("events_notes_*.jsonl")), *sorted(TRAIN_DIR.glob("non_events*.jsonl"))]:
+    texts, labels, files, lexicon, fired = [], [], [], [], []
+    for path in [*NOTES, *sorted(TRAIN_DIR.glob("events_notes_*.jsonl")), *sorted(TRAIN_DIR.glob("non_events*.jsonl")),
+                 *sorted(TRAIN_DIR.glob(f"{REAL_NEWS_TRAIN}*.jsonl"))]:
         if not path.exists():
             continue
-        for r in read_jsonl(path):
-            spans = [(t.mention.start, t.mention.end) for t in parser.geoparse(r["text"])]
-            texts.append(mask_places(r["text"], spans))
+        for r, text, spans in _sentences(parser, path, eval_dir):
+            texts.append(mask_places(text, spans))
             labels.append(r.get("subtype", NONE))
             files.append(path.name)
-            triggers = find_triggers(Sentence(0, len(r["text"]), r["text"]))
+            triggers = find_triggers(Sentence(0, len(text), text))
             lexicon.append(triggers[0].subtype if len(triggers) == 1 else "")
-    return texts, labels, files, lexicon
+            fired.append(len(triggers))
+    return texts, labels, files, lexicon, fired
+
+
+def _sentences(parser: Geoparser, path: Path, eval_dir: Path) -> Iterator[tuple[dict, str, list[tuple[int, int]]]]:
+    """Each labelled record with its sentence and the sentence's place spans. A note carries its text; a
+    real-news label names a sentence of a corpus in ``eval_dir`` ("corpus:doc id:start-end"), whose places
+    are those found in the whole document, as at run time."""
+    rows = list(read_jsonl(path))
+    if all("text" in r for r in rows):
+        for r in rows:
+            yield r, r["text"], [(t.mention.start, t.mention.end) for t in parser.geoparse(r["text"])]
+        return
+    wanted: dict[tuple[str, str], list[tuple[dict, int, int]]] = {}
+    for r in rows:
+        corpus, doc_id, span = r["key"].split(":")
+        start, end = map(int, span.split("-"))
+        wanted.setdefault((corpus, doc_id), []).append((r, start, end))
+    for corpus in sorted({c for c, _ in wanted}):
+        source = eval_dir / f"{corpus}.jsonl"
+        if not source.is_file():
+            raise SystemExit(f"{path.name} labels sentences of {source}, which is missing (give the eval directory)")
+        for doc in read_jsonl(source):
+            todo = wanted.get((corpus, str(doc["id"])), ())
+            places = parser.geoparse(doc["text"]) if todo else []
+            for r, start, end in todo:
+                yield r, doc["text"][start:end], [(t.mention.start - start, t.mention.end - start) for t in places
+                                                  if start <= t.mention.start and t.mention.end <= end]
 
 
 def fold_of(files: list[str], labels: list[str]) -> list[int]:
@@ -101,7 +136,8 @@ def cross_validated(texts: list[str], labels: Sequence[Any], folds: list[int], c
 
 
 def main() -> None:
-    texts, labels, files, lexicon = load()
+    eval_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "eval"
+    texts, labels, files, lexicon, fired = load(eval_dir)
     y = np.array(labels)
     classes = np.array(sorted(set(labels)))
     folds = fold_of(files, labels)
@@ -121,6 +157,7 @@ def main() -> None:
                 best = (f1, c, float(t), false_alarms)
     f1, c, threshold, false_alarms = best
     override, accuracy = choose_override(cv[c], classes, threshold, y[order], np.array(lexicon)[order])
+    veto, vetoes = choose_veto(cv[c], classes, y[order], np.array(fired)[order], np.array(files)[order])
     events = np.array(decisions(cv[c], classes, threshold)) != NONE  # what the model makes events, in CV order
     gate_threshold, passed = choose_gate(texts, labels, folds, order, c, events)
     vec, model = fit(texts, labels, c)
@@ -133,15 +170,22 @@ def main() -> None:
                                                    "cv_false_alarms_on_non_events": round(false_alarms, 4),
                                                    "cv_accuracy_lexicon_then_override": accuracy,
                                                    "cv_gate_passes_non_events": round(passed, 4),
+                                                   "cv_real_news_veto": vetoes,
                                                    "trained": dt.date.today().isoformat()},
                                   override=override, gate=gate.coef_[0], gate_bias=float(gate.intercept_[0]),
-                                  gate_threshold=gate_threshold)
+                                  gate_threshold=gate_threshold, veto=veto)
     MODEL_PATH.write_text(typer.to_json() + "\n", encoding="utf-8")
     print(f"{len(texts)} sentences from {len(set(files))} files, {len(rows)} words; C={c} threshold={threshold} "
           f"cross-validated macro-F1 (a fold per writer) {f1:.3f}, non-event sentences called events "
           f"{false_alarms:.1%}; override={override} (typing accuracy where the lexicon reads one event: "
           f"{accuracy['0.0']:.3f} lexicon alone, {accuracy[str(override)]:.3f} with the override); gate "
-          f"{gate_threshold} (passes {passed:.1%} of non-event sentences) -> {MODEL_PATH}")
+          f"{gate_threshold} (passes {passed:.1%} of non-event sentences); veto={veto} (real news with a trigger: "
+          f"{_veto_line(vetoes, '1.01')} without, {_veto_line(vetoes, str(veto))} with it) -> {MODEL_PATH}")
+
+
+def _veto_line(vetoes: dict[str, dict[str, float]], key: str) -> str:
+    row = vetoes.get(key)
+    return "n/a" if row is None else f"P {row['news_precision']:.3f} R {row['news_recall']:.3f} F1 {row['news_f1']:.3f}"
 
 
 def choose_gate(texts: list[str], labels: list[str], folds: list[int], order: list[int], c: float,
@@ -153,6 +197,33 @@ def choose_gate(texts: list[str], labels: list[str], folds: list[int], order: li
     p = cross_validated(texts, list(y), folds, c, np.array([False, True]))[order, 1]
     threshold = float(np.floor(np.quantile(p[events], 1 - GATE_KEEPS) * 1000) / 1000) if events.any() else 0.0
     return threshold, float(np.mean(p[~y[order]] >= threshold))
+
+
+def choose_veto(proba: np.ndarray, classes: np.ndarray, gold: np.ndarray, fired: np.ndarray,
+                files: np.ndarray) -> tuple[float, dict[str, dict[str, float]]]:
+    """How sure the model must be that a sentence the lexicon reads as an event reports none to drop it
+    (geo.events._classified). Chosen on the labelled real-news sentences with a trigger (cross-validated,
+    a fold per file of labels): the best F1 of "this sentence reports an event" among the limits that keep
+    at least NOTES_KEPT of the notes' events the lexicon reads. Returns the limit (0: no veto) and the
+    figures of every limit tried."""
+    none = proba[:, list(classes).index(NONE)]
+    real = np.array([f.startswith(REAL_NEWS_TRAIN) for f in files])
+    news, notes = real & (fired > 0), ~real & (fired > 0) & (gold != NONE)
+    if not news.any():
+        return 0.0, {}
+    table, best = {}, (-1.0, 0.0)
+    for veto in GRID_VETO:
+        kept = none < veto
+        tp, found, wanted = int((kept & news & (gold != NONE)).sum()), int((kept & news).sum()), \
+            int((news & (gold != NONE)).sum())
+        p, r = (tp / found if found else 0.0), tp / max(wanted, 1)
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        share = float(kept[notes].mean()) if notes.any() else 1.0
+        table[str(veto)] = {"news_precision": round(p, 4), "news_recall": round(r, 4), "news_f1": round(f, 4),
+                            "notes_kept": round(share, 4)}
+        if share >= NOTES_KEPT and f > best[0]:
+            best = (f, veto)
+    return (0.0 if best[1] > 1.0 else best[1]), table
 
 
 def choose_override(proba: np.ndarray, classes: np.ndarray, threshold: float, gold: np.ndarray,

@@ -10,6 +10,7 @@ import pytest
 from geo.evaluate_events import evaluate_real_news
 from geo.pipeline import Geoparser
 from geo.sentences import split_sentences
+from geo.taxonomy import SUBTYPES
 
 TEXT = ("Drones hit an oil depot in Russia's Lipetsk region overnight. The weather in Paris stayed mild all week. "
         "Thousands of protesters marched through Tbilisi on Sunday.")
@@ -33,3 +34,36 @@ def test_real_news_detection_and_typing(parser: Geoparser, corpus: tuple[Path, P
     assert sum(r.found.values()) == 2 and sum(r.right.values()) == 2  # both events found, the weather is none
     assert sum(r.typed.values()) == 1  # the drone strike's category; the protest is not an attack on civilians
     assert r.detection() == (1.0, 1.0, 1.0)
+
+
+def _labels(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+REPO = Path(__file__).resolve().parent.parent
+REAL_NEWS_SETS = sorted([*(REPO / "data" / "eval").glob("events_realnews*.jsonl"),
+                         *(REPO / "data" / "train").glob("events_realnews_train_*.jsonl")])
+
+
+@pytest.mark.parametrize("path", REAL_NEWS_SETS, ids=lambda p: p.name)
+def test_real_news_labels_are_well_formed(path: Path) -> None:
+    """Keys name one sentence of a corpus ("corpus:doc id:start-end"), once; every label is a sub-type or none."""
+    rows = _labels(path)
+    keys = [r["key"] for r in rows]
+    assert rows and len(set(keys)) == len(keys)
+    for r in rows:
+        corpus, doc_id, span = r["key"].split(":")
+        start, end = map(int, span.split("-"))
+        assert corpus in ("lgl", "trnews", "geovirus", "wiktor") and doc_id and 0 <= start < end
+        assert r["subtype"] == "none" or r["subtype"] in SUBTYPES
+
+
+def test_real_news_training_never_saw_an_evaluation_sentence() -> None:
+    """The veto is chosen on the training labels; the dev and test sets must share no sentence with them or
+    with each other."""
+    by_file = {p.name: {r["key"] for r in _labels(p)} for p in REAL_NEWS_SETS}
+    assert len(by_file) >= 3
+    names = sorted(by_file)
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            assert not by_file[a] & by_file[b], (a, b)

@@ -68,7 +68,7 @@ def test_shipped_model_round_trips(tmp_path) -> None:
     again = load_typer(copy)
     sentence = "Warplanes pounded rebel positions near Idlib, a monitor said."
     assert again.predict(sentence).subtype == model.predict(sentence).subtype
-    settings = ("threshold", "override", "gate_threshold", "gate_bias", "gate")
+    settings = ("threshold", "override", "gate_threshold", "gate_bias", "gate", "veto")
     assert all(getattr(again, k) == getattr(model, k) for k in settings)
     assert again.gate == model.gate and model.gate_threshold > 0
     assert MODEL_PATH.exists()
@@ -139,6 +139,23 @@ def test_model_retypes_a_single_trigger_it_finds_unlikely(parser: Geoparser, mon
     events = parser.events("Thousands of protesters marched through Tbilisi.")[1]
     assert [(e.subtype, e.typed_by) for e in events] == [(subtype, typed_by)]
     assert events[0].trigger == ("marched" if typed_by == "classifier" else "protesters")
+
+
+@pytest.mark.parametrize(("veto", "text", "kept"), [
+    (0.0, "Health officials visited Harare on Monday.", ["diplomacy.summit"]),  # no veto: the lexicon decides
+    (0.75, "Health officials visited Harare on Monday.", []),  # the model is sure: an everyday visit
+    (0.75, "Protesters marched on parliament in Harare.", ["unrest.protest"]),  # the model is unsure: kept
+    (0.75, "Health officials visited Harare as protesters clashed with police.", []),  # all its triggers
+])
+def test_model_vetoes_trigger_sentences_it_is_sure_report_nothing(parser: Geoparser, monkeypatch: pytest.MonkeyPatch,
+                                                                   veto: float, text: str, kept: list[str]) -> None:
+    """"visited" is a summit trigger and an everyday word: where the model gives ``none`` at least ``veto``,
+    the sentence reports no event, whatever its triggers; below that (or with no veto) the lexicon stands."""
+    model = TypeModel.from_arrays(("none", "diplomacy.summit", "unrest.protest"), ("health", "protesters"),
+                                  idf=[1.0, 1.0], coef=[[6.0, 0.0, 0.0], [0.0, 0.0, 1.0]], bias=[0.0, 0.0, 0.0],
+                                  threshold=0.5, meta={}, veto=veto)
+    monkeypatch.setattr(geo.events, "load_typer", lambda: model)
+    assert [e.subtype for e in parser.events(text)[1]] == kept
 
 
 def test_function_words_are_never_evidence() -> None:
