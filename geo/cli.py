@@ -145,7 +145,7 @@ def _places_for(parser: Any, doc: dict, *, oracle: bool) -> list[dict]:
         toponyms = parser.geoparse(doc["text"])
     keep = ("start", "end", "name", "lat", "lon", "kind", "country", "geonameid", "confidence", "text",
             "form", "admin1", "runner_up")
-    return [{k: t.to_dict()[k] for k in keep} for t in toponyms]
+    return [{k: d[k] for k in keep} for d in (t.to_dict() for t in toponyms)]
 
 
 def _progress(docs: Iterator[dict], source: str) -> Iterator[dict]:
