@@ -18,9 +18,10 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from geo.textutil import fold
@@ -79,7 +80,7 @@ class Prediction:
 class TypeModel:
     classes: tuple[str, ...]
     idf: dict[str, float]
-    weights: dict[str, Sequence[Sequence[float]]]  # word -> (class index, weight) pairs for its weights that count
+    weights: Mapping[str, Sequence[Sequence[float]]]  # word -> (class index, weight) pairs for its weights that count
     bias: tuple[float, ...]
     threshold: float  # below this probability a sentence is not an event
     meta: dict
@@ -143,7 +144,7 @@ class TypeModel:
         """Softmax over the classes of the text's TF-IDF vector (sublinear tf, l2-normalised), in plain Python:
         each known word brings its row of idf-scaled class weights and the rows are summed column by column
         in C, which for the few dozen words of a sentence costs less than importing numpy would."""
-        rows = self._rows
+        rows, idf = self._rows, self.idf
         known: list[str] = []
         vectors: list[list[float]] = []
         counts = Counter(words(text, folded=folded))  # counted in C
@@ -151,6 +152,8 @@ class TypeModel:
             return Prediction(NONE, 1.0, "")
         for w, c in counts.items():
             row = rows.get(w)
+            if row is None and w in idf:
+                row = self._row(w)
             if row is not None:
                 known.append(w)
                 if c > 1:  # sublinear tf: a word seen c times weighs (1 + log c) times its idf
@@ -180,31 +183,60 @@ class TypeModel:
 
     @cached_property
     def _rows(self) -> dict[str, list[float]]:
-        """Each word's weight for every class times its idf, then the idf: the class scores and tf-idf value of a
-        word seen once (built once, from the sparse weights). zip() stops at the classes, leaving the idf out."""
-        rows = {}
-        n = len(self.classes)
-        for w, idf in self.idf.items():
-            row = [0.0] * n + [idf]
-            for k, weight in self.weights[w]:
-                row[k] = weight * idf
-            rows[w] = row
-        return rows
+        """Rows built so far (see _row): a batch reads a few thousand of the words, a short text a few dozen."""
+        return {}
+
+    def _row(self, w: str) -> list[float]:
+        """A known word's weight for every class times its idf, then the idf: the class scores and tf-idf value
+        of the word seen once. zip() over the classes stops before the idf."""
+        idf = self.idf[w]
+        row = [0.0] * len(self.classes) + [idf]
+        for k, weight in self.weights[w]:
+            row[k] = weight * idf
+        self._rows[w] = row
+        return row
 
     @cached_property
     def _gate_rows(self) -> dict[str, tuple[float, float]]:
         """Each known word's idf and gate weight: one lookup per word where the gate is read."""
         gate = self.gate
-        return {w: (idf, gate.get(w, 0.0)) for w, idf in self.idf.items()}
+        return dict(zip(self.idf, zip(self.idf.values(), (gate.get(w, 0.0) for w in self.idf), strict=True),
+                        strict=True))
 
     def to_json(self) -> str:
+        """The model as flat lists, one entry per word of ``vocabulary`` (and its (class, weight) pairs one
+        after another): a quarter the parsing time of one small list per pair."""
+        vocabulary = sorted(self.idf)
+        pairs = [(k, x) for w in vocabulary for k, x in self.weights[w]]
         return json.dumps({"classes": list(self.classes), "threshold": self.threshold, "override": self.override,
-                           "veto": self.veto,
-                           "meta": self.meta, "bias": [round(b, 4) for b in self.bias],
+                           "veto": self.veto, "meta": self.meta, "bias": [round(b, 4) for b in self.bias],
                            "gate": {"bias": round(self.gate_bias, 4), "threshold": self.gate_threshold},
-                           "words": {w: [round(self.idf[w], 4), [[k, x] for k, x in self.weights[w]],
-                                         round(self.gate.get(w, 0.0), 3)] for w in sorted(self.idf)}},
+                           "vocabulary": vocabulary, "idf": [round(self.idf[w], 4) for w in vocabulary],
+                           "gate_weights": [round(self.gate.get(w, 0.0), 3) for w in vocabulary],
+                           "pairs_per_word": [len(self.weights[w]) for w in vocabulary],
+                           "pair_classes": [k for k, _ in pairs], "pair_weights": [x for _, x in pairs]},
                           separators=(",", ":"), ensure_ascii=False)
+
+
+class _Pairs(Mapping[str, Sequence[tuple[int, float]]]):
+    """Each word's (class, weight) pairs, unpacked from the flat lists of data/typer.json when first asked for."""
+
+    def __init__(self, vocabulary: Sequence[str], counts: Sequence[int], classes: Sequence[int],
+                 weights: Sequence[float]) -> None:
+        self._start = dict(zip(vocabulary, accumulate(counts, initial=0), strict=False))
+        self._count = dict(zip(vocabulary, counts, strict=True))
+        self._classes, self._weights = classes, weights
+
+    def __getitem__(self, w: str) -> list[tuple[int, float]]:
+        start = self._start[w]
+        end = start + self._count[w]
+        return list(zip(self._classes[start:end], self._weights[start:end], strict=True))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._count)
+
+    def __len__(self) -> int:
+        return len(self._count)
 
 
 def decide(subtype: str, probability: float, threshold: float) -> str:
@@ -225,11 +257,12 @@ def load_typer(path: Path = MODEL_PATH) -> TypeModel | None:
     if not Path(path).exists():
         return None
     raw = json.loads(Path(path).read_text(encoding="utf-8"))
-    return TypeModel(classes=tuple(raw["classes"]), idf={w: v[0] for w, v in raw["words"].items()},
-                     weights={w: v[1] for w, v in raw["words"].items()},  # [class, weight] pairs as read: no copies
+    vocabulary = raw["vocabulary"]
+    return TypeModel(classes=tuple(raw["classes"]), idf=dict(zip(vocabulary, raw["idf"], strict=True)),
+                     weights=_Pairs(vocabulary, raw["pairs_per_word"], raw["pair_classes"], raw["pair_weights"]),
                      bias=tuple(float(b) for b in raw["bias"]), threshold=float(raw["threshold"]),
                      meta=raw.get("meta", {}), override=float(raw.get("override", 0.0)),
                      veto=float(raw.get("veto", 0.0)),
-                     gate={w: v[2] for w, v in raw["words"].items() if len(v) > 2 and v[2]},
+                     gate={w: g for w, g in zip(vocabulary, raw["gate_weights"], strict=True) if g},
                      gate_bias=float(raw.get("gate", {}).get("bias", 0.0)),
                      gate_threshold=float(raw.get("gate", {}).get("threshold", 0.0)))
