@@ -29,6 +29,7 @@ from geo.triggers import (
     SECOND_WORDS,
     SUBSUMES,
     TRIGGERS,
+    WORD_FORMS,
     spaced,
 )
 from geo.triggers import pattern as trigger_pattern
@@ -76,11 +77,17 @@ def find_triggers(sentence: Sentence) -> list[Trigger]:
 # only the shorter is kept: wherever the longer starts the shorter does too, so each pattern is tried at most once
 # per position.
 _BY_STEM: dict[str, list[tuple[int, str | None]]] = {}
-for _i, _anchors in enumerate(ANCHORS):
+# One-word patterns ("airstrikes?", "shell(?:ed|ing|s)?") by each word they match: found whole by the automaton.
+_BY_WORD: dict[str, list[int]] = {}
+for _i, (_anchors, _forms) in enumerate(zip(ANCHORS, WORD_FORMS, strict=True)):
+    if _forms is not None:
+        for _form in _forms:
+            _BY_WORD.setdefault(_form, []).append(_i)
+        continue
     for _stem in _anchors or ():
         if not any(_other != _stem and _stem.startswith(_other) for _other in _anchors):
             _BY_STEM.setdefault(_stem, []).append((_i, SECOND_WORDS[_i]))
-_UNANCHORED = [i for i, a in enumerate(ANCHORS) if a is None]
+_UNANCHORED = [i for i, a in enumerate(ANCHORS) if a is None and WORD_FORMS[i] is None]
 
 
 def _scan(low: str, original: str, offset: int) -> list[Trigger]:
@@ -91,11 +98,17 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
     """
     has: dict[str, bool] = {}  # second word -> whether the text has it
     out = []
-    by_stem = _BY_STEM
+    by_stem, by_word, size = _BY_STEM, _BY_WORD, len(low)
     for end, stem in ANCHOR_AUTOMATON.iter(spaced(low)):
         start = end - len(stem) + 1
         if start and low[start - 1].isalnum():
             continue
+        words = by_word.get(stem)
+        if words is not None:
+            after = end + 1  # a whole word: what follows is no word character (as the patterns' \b says)
+            if after == size or not (low[after].isalnum() or low[after] == "_"):
+                out.extend(Trigger(TRIGGERS[k][0], offset + start, offset + after, original[start:after])
+                           for k in words)
         for k, second in by_stem.get(stem, ()):
             if second is not None:
                 present = has.get(second)

@@ -256,11 +256,31 @@ def _second_word(pattern: str) -> str | None:
 SECOND_WORDS: list[str | None] = [_second_word(p) for patterns in _RAW.values() for p in patterns]
 
 
+_ONE_WORD = re.compile(r"^([a-z][a-z-]*)(?:\(\?:([a-z|]+)\)(\?)?|([a-z])\?)?\\b$")
+
+
+def _word_forms(pattern: str) -> tuple[str, ...] | None:
+    """Every word a one-word pattern matches ("shell(?:ed|ing|s)?\\b": shell, shelled, shelling, shells), or
+    None for any other pattern. The anchor automaton finds these words itself: no regex to compile or run."""
+    m = _ONE_WORD.match(pattern)
+    if not m:
+        return None
+    base, alternatives, optional, letter = m.groups()
+    if alternatives is not None:
+        forms = [*([base] if optional else []), *(base + a for a in alternatives.split("|"))]
+    else:
+        forms = [base, base + letter] if letter else [base]
+    return tuple(dict.fromkeys(forms))
+
+
+WORD_FORMS: list[tuple[str, ...] | None] = [_word_forms(p) for _, p in TRIGGERS]
+
+
 def _anchor_automaton() -> ahocorasick.Automaton:
     automaton = ahocorasick.Automaton()
-    for stems in ANCHORS:
-        for stem in stems or ():
-            automaton.add_word(stem, stem)
+    for stems, forms in zip(ANCHORS, WORD_FORMS, strict=True):
+        for key in forms or stems or ():
+            automaton.add_word(key, key)
     automaton.make_automaton()
     return automaton
 

@@ -9,7 +9,7 @@ import pytest
 
 from geo.events import _scan
 from geo.textutil import fold
-from geo.triggers import ANCHORS, TRIGGERS, _first_words, spaced
+from geo.triggers import ANCHORS, TRIGGERS, _first_words, _word_forms, spaced
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "paris-coalition-summit.txt"
 # Whole-word stems next to line breaks, tabs and no-break spaces; prefixes of longer words; optional first words.
@@ -30,10 +30,26 @@ def _brute_force(low: str) -> set[tuple[str, int, int]]:
     return found
 
 
-@pytest.mark.parametrize("text", [TRICKY, SAMPLE.read_text(encoding="utf-8")], ids=["tricky", "sample"])
+# One-word patterns found by the automaton alone: a word character after the word (a letter, a digit, "_", an
+# accented letter) means no match, as the patterns' \b says; punctuation, a hyphen or the end of text is a match.
+WORDS = ("Shellfish and shells_ were shelled; shelling. Bombed2 and bombedé, but bombed-out and bombed, airstrike "
+         "airstrikes airstrikesx. Kidnappings; re-kidnapped; warplane")
+
+
+@pytest.mark.parametrize("text", [TRICKY, WORDS, SAMPLE.read_text(encoding="utf-8")], ids=["tricky", "words", "sample"])
 def test_anchored_scan_equals_trying_every_pattern_everywhere(text: str) -> None:
     low = fold(text)
     assert {(t.subtype, t.start, t.end) for t in _scan(low, text, 0)} == _brute_force(low)
+
+
+def test_one_word_patterns_are_found_without_regex() -> None:
+    assert _word_forms(r"shell(?:ed|ing|s)?\b") == ("shell", "shelled", "shelling", "shells")
+    assert _word_forms(r"airstrikes?\b") == ("airstrike", "airstrikes")
+    assert _word_forms(r"rap(?:e|ed)\b") == ("rape", "raped")
+    assert _word_forms(r"car\s+bombs?\b") is None and _word_forms(r"gunmen") is None  # two words; no \b
+    low = fold(WORDS)
+    assert {low[t.start:t.end] for t in _scan(low, WORDS, 0) if t.subtype == "strike.missile_artillery"} \
+        >= {"shelled", "shelling"}
 
 
 def test_first_words() -> None:
