@@ -246,8 +246,9 @@ def decide(subtype: str, probability: float, threshold: float) -> str:
 
 
 def enabled() -> bool:
-    """``NEWSMAP_EVENT_MODEL=off`` leaves typing to the lexicon alone: fewer events found, about a third
-    less time spent on events (``make bench`` prints both)."""
+    """``NEWSMAP_EVENT_MODEL=off`` leaves finding and typing events to the lexicon alone: faster (``make bench``
+    prints both), but no sentence without a trigger becomes an event and no everyday use of a trigger word is
+    vetoed."""
     return os.environ.get("NEWSMAP_EVENT_MODEL", "on").strip().lower() not in ("off", "0", "false", "no")
 
 

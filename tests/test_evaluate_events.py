@@ -54,7 +54,7 @@ def test_real_news_labels_are_well_formed(path: Path) -> None:
     for r in rows:
         corpus, doc_id, span = r["key"].split(":")
         start, end = map(int, span.split("-"))
-        assert corpus in ("lgl", "trnews", "geovirus", "wiktor") and doc_id and 0 <= start < end
+        assert corpus in ("lgl", "trnews", "geovirus", "wiktor", "eventloc") and doc_id and 0 <= start < end
         assert r["subtype"] == "none" or r["subtype"] in SUBTYPES
 
 
