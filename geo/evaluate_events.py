@@ -152,12 +152,19 @@ class RealNewsScores:
         return prf(sum(self.right.values()), sum(self.found.values()), self.gold_events)
 
 
+def sentence_key(key: str) -> tuple[str, str, int, int]:
+    """(corpus, document id, start, end) of a real-news label's key, "corpus:doc id:start-end"."""
+    corpus, doc_id, span = key.split(":")
+    start, end = span.split("-")
+    return corpus, doc_id, int(start), int(end)
+
+
 def evaluate_real_news(parser: Geoparser, labels: Path, eval_dir: Path) -> RealNewsScores:
     """Each labelled sentence: its first event (as for notes) against the gold sub-type or ``none``."""
     wanted: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for r in read_jsonl(labels):
-        corpus, doc_id, span = r["key"].split(":")
-        wanted.setdefault((corpus, doc_id), []).append((int(span.split("-")[0]), r["subtype"]))
+        corpus, doc_id, start, _ = sentence_key(r["key"])
+        wanted.setdefault((corpus, doc_id), []).append((start, r["subtype"]))
     scores = RealNewsScores()
     for corpus in sorted({c for c, _ in wanted}):
         for doc in read_jsonl(eval_dir / f"{corpus}.jsonl"):

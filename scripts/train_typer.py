@@ -30,7 +30,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
 from geo.evaluate import read_jsonl
-from geo.evaluate_events import TYPING_SETS
+from geo.evaluate_events import TYPING_SETS, sentence_key
 from geo.events import find_triggers
 from geo.pipeline import Geoparser
 from geo.sentences import Sentence
@@ -80,8 +80,7 @@ def _sentences(parser: Geoparser, path: Path, eval_dir: Path) -> Iterator[tuple[
         return
     wanted: dict[tuple[str, str], list[tuple[dict, int, int]]] = {}
     for r in rows:
-        corpus, doc_id, span = r["key"].split(":")
-        start, end = map(int, span.split("-"))
+        corpus, doc_id, start, end = sentence_key(r["key"])
         wanted.setdefault((corpus, doc_id), []).append((r, start, end))
     for corpus in sorted({c for c, _ in wanted}):
         source = eval_dir / f"{corpus}.jsonl"

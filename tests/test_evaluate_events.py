@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluate_events import evaluate_real_news
+from geo.evaluate_events import evaluate_real_news, sentence_key
 from geo.pipeline import Geoparser
 from geo.sentences import split_sentences
 from geo.taxonomy import SUBTYPES
@@ -52,8 +52,7 @@ def test_real_news_labels_are_well_formed(path: Path) -> None:
     keys = [r["key"] for r in rows]
     assert rows and len(set(keys)) == len(keys)
     for r in rows:
-        corpus, doc_id, span = r["key"].split(":")
-        start, end = map(int, span.split("-"))
+        corpus, doc_id, start, end = sentence_key(r["key"])
         assert corpus in ("lgl", "trnews", "geovirus", "wiktor", "eventloc") and doc_id and 0 <= start < end
         assert r["subtype"] == "none" or r["subtype"] in SUBTYPES
 
