@@ -21,15 +21,15 @@ from geo.sentences import Sentence, split_sentences
 from geo.textutil import fold
 from geo.triggers import (
     ANCHOR_AUTOMATON,
-    ANCHORS,
+    BY_STEM,
+    BY_WORD,
     CLAIMED,
     CLAUSE_START,
     CUES,
     DENIAL,
-    SECOND_WORDS,
     SUBSUMES,
     TRIGGERS,
-    WORD_FORMS,
+    UNANCHORED,
     spaced,
 )
 from geo.triggers import pattern as trigger_pattern
@@ -72,24 +72,6 @@ def find_triggers(sentence: Sentence) -> list[Trigger]:
     return _select(_scan(fold(sentence.text), sentence.text, sentence.start))
 
 
-# For each first word (stem), the patterns that can start with it and the second word each needs; patterns with
-# unknown first words run everywhere. Of two stems of one pattern where one begins the other ("sign", "signed"),
-# only the shorter is kept: wherever the longer starts the shorter does too, so each pattern is tried at most once
-# per position.
-_BY_STEM: dict[str, list[tuple[int, str | None]]] = {}
-# One-word patterns ("airstrikes?", "shell(?:ed|ing|s)?") by each word they match: found whole by the automaton.
-_BY_WORD: dict[str, list[int]] = {}
-for _i, (_anchors, _forms) in enumerate(zip(ANCHORS, WORD_FORMS, strict=True)):
-    if _forms is not None:
-        for _form in _forms:
-            _BY_WORD.setdefault(_form, []).append(_i)
-        continue
-    for _stem in _anchors or ():
-        if not any(_other != _stem and _stem.startswith(_other) for _other in _anchors):
-            _BY_STEM.setdefault(_stem, []).append((_i, SECOND_WORDS[_i]))
-_UNANCHORED = [i for i, a in enumerate(ANCHORS) if a is None and WORD_FORMS[i] is None]
-
-
 def _scan(low: str, original: str, offset: int) -> list[Trigger]:
     """Every trigger match in a lower-cased text that starts on a word boundary.
 
@@ -98,18 +80,18 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
     """
     has: dict[str, bool] = {}  # second word -> whether the text has it
     out = []
-    by_stem, by_word, size = _BY_STEM, _BY_WORD, len(low)
+    size = len(low)
     for end, stem in ANCHOR_AUTOMATON.iter(spaced(low)):
         start = end - len(stem) + 1
         if start and low[start - 1].isalnum():
             continue
-        words = by_word.get(stem)
+        words = BY_WORD.get(stem)
         if words is not None:
             after = end + 1  # a whole word: what follows is no word character (as the patterns' \b says)
             if after == size or not (low[after].isalnum() or low[after] == "_"):
                 out.extend(Trigger(TRIGGERS[k][0], offset + start, offset + after, original[start:after])
                            for k in words)
-        for k, second in by_stem.get(stem, ()):
+        for k, second in BY_STEM.get(stem, ()):
             if second is not None:
                 present = has.get(second)
                 if present is None:
@@ -119,7 +101,7 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
             m = trigger_pattern(k).match(low, start)
             if m:
                 out.append(Trigger(TRIGGERS[k][0], offset + start, offset + m.end(), original[start:m.end()]))
-    for k in _UNANCHORED:
+    for k in UNANCHORED:
         code = TRIGGERS[k][0]
         for m in trigger_pattern(k).finditer(low):
             if m.start() == 0 or not low[m.start() - 1].isalnum():

@@ -276,11 +276,31 @@ def _word_forms(pattern: str) -> tuple[str, ...] | None:
 WORD_FORMS: list[tuple[str, ...] | None] = [_word_forms(p) for _, p in TRIGGERS]
 
 
+# Where a scan tries each pattern. A one-word pattern by each word it matches (found whole, no regex). Any other
+# pattern by each stem its matches start with, with the second word it needs (see _second_word); of two stems of
+# one pattern where one begins the other ("sign", "signed") only the shorter: wherever the longer starts the
+# shorter does too, so each pattern is tried at most once per position. The rest (first word unknown) runs
+# over the whole text.
+BY_WORD: dict[str, list[int]] = {}
+BY_STEM: dict[str, list[tuple[int, str | None]]] = {}
+UNANCHORED: list[int] = []
+for _k, (_stems, _forms) in enumerate(zip(ANCHORS, WORD_FORMS, strict=True)):
+    if _forms is not None:
+        for _form in _forms:
+            BY_WORD.setdefault(_form, []).append(_k)
+    elif _stems is None:
+        UNANCHORED.append(_k)
+    else:
+        for _stem in _stems:
+            if not any(_other != _stem and _stem.startswith(_other) for _other in _stems):
+                BY_STEM.setdefault(_stem, []).append((_k, SECOND_WORDS[_k]))
+
+
 def _anchor_automaton() -> ahocorasick.Automaton:
+    """One automaton over every word and stem a scan starts from (each key is its own value)."""
     automaton = ahocorasick.Automaton()
-    for stems, forms in zip(ANCHORS, WORD_FORMS, strict=True):
-        for key in forms or stems or ():
-            automaton.add_word(key, key)
+    for key in BY_WORD.keys() | BY_STEM.keys():
+        automaton.add_word(key, key)
     automaton.make_automaton()
     return automaton
 
