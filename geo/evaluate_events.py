@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.evaluate import prf, read_jsonl
-from geo.events import Trigger, choose_place, extract_events, first_event, unresolved_places
+from geo.events import OTHER, Trigger, choose_place, extract_events, first_event, unresolved_places
 from geo.models import Toponym
 from geo.pipeline import Geoparser
 from geo.taxonomy import CATEGORIES, SUBTYPES
@@ -68,7 +68,7 @@ def evaluate_links(parser: Geoparser, path: Path, *, limit: int | None = None, h
         for verb in doc.get("event_verbs", []):
             scores.events += 1
             scores.with_gold += bool(gold)
-            trigger = Trigger("other", verb["start"], verb["end"], verb["name"])
+            trigger = Trigger(OTHER, verb["start"], verb["end"], verb["name"])
             place, score = choose_place(text, trigger, toponyms, unresolved=unknown)
             if place is None:
                 continue
@@ -118,7 +118,7 @@ def predict_subtype(parser: Geoparser, text: str) -> str:
     chosen over the lexicon's priority order on the two development sets), or ``other`` when none fires."""
     events = extract_events(text, parser.geoparse(text))
     if not events:
-        return "other"
+        return OTHER
     return first_event(events).subtype
 
 

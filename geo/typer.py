@@ -1,13 +1,15 @@
 """Event typing by a linear model over words, beside the trigger lexicon.
 
-The lexicon (:mod:`geo.triggers`) knows only the phrasings it lists; measured on notes written by
-people who never saw it, about a third of event sentences fire no trigger at all, and a sentence
-with one trigger is often read as the wrong sub-type. This model reads the words of a sentence and
-says which sub-type it reports, or ``none``: for sentences no trigger explains, and to retype a
-single trigger it finds unlikely (see :func:`geo.events._classified`). It is a
-multinomial logistic regression over TF-IDF word weights (a few class weights per word), trained by
-``scripts/train_typer.py`` on hand-written notes and non-event news sentences; the weights live in
-``data/typer.json`` (sparse) and inference sums a few weights per word in plain Python.
+The lexicon (:mod:`geo.triggers`) knows only the phrasings it lists, and its words are also everyday
+words: measured on notes written by people who never saw it, about a third of event sentences fire no
+trigger at all, and a sentence with one trigger is often read as the wrong sub-type; on real news
+most sentences it fires on report no event ("visited a clinic"). This model reads the words of a
+sentence and says which sub-type it reports, or ``none``: for sentences no trigger explains, to veto
+a sentence's triggers it is sure report nothing, and to retype a single trigger it finds unlikely
+(see :func:`geo.events._classified`). It is a multinomial logistic regression over TF-IDF word
+weights (a few class weights per word), trained by ``scripts/train_typer.py`` on hand-written notes,
+non-event news sentences and labelled real-news sentences; the weights live in ``data/typer.json``
+(flat lists of the sparse weights) and inference sums a few weights per word in plain Python.
 Explainable like a trigger: the word that weighed most for the chosen sub-type is the event's evidence.
 """
 
