@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from geo.linking import Candidate, features, governing_word, load_model
+from geo.linking import SETTLEMENT, Candidate, features, governing_word, load_model
 from geo.models import Event, Mention, Toponym
 from geo.sentences import Sentence, split_sentences
 from geo.textutil import fold
@@ -182,16 +182,14 @@ _NEAR = re.compile(r"\b(?:near|outside|outskirts\s+of|(?:north|south|east|west)\
 _PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ul|de|du|la|bin|ibn)"
 _NAME = (r"((?:[A-Z][\w'’-]+|" + _PARTICLE + r"-[A-Z][\w'’-]+)"
          r"(?:\s+(?:[A-Z][\w'’-]+|" + _PARTICLE + r"-[A-Z][\w'’-]+|" + _PARTICLE + r"(?=\s+[A-Z])))*)")
-_SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
-               r"localities|hamlet|settlement|sector|municipality|township|quarter|governorate|state)")
 _UNKNOWN = [
     # "in Jobar", "near the Tal Hamad"
     (re.compile(r"\b(?:in|at|near|outside|inside|into|across|around|throughout)\s+(?:the\s+)?" + _NAME), 0.6),
     # "the town of Mahardah", "the neighborhood of Dobrinja": a named settlement, as precise as a town
-    (re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?" + _NAME), 1.4),
+    (re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?" + _NAME), 1.4),
     # "Mogadishu's Yaqshid district", "an attack on Buwa village", "shelled Gagrian area"
     (re.compile(r"(?:['’]s|\b(?:in|at|on|near|of|into|from|around|outside|across|shelled|attacked|raided|"
-                r"stormed|entered|captured|seized)(?:\s+the)?)\s+" + _NAME + r"(?=\s+" + _SETTLEMENT + r"\b)"), 1.4),
+                r"stormed|entered|captured|seized)(?:\s+the)?)\s+" + _NAME + r"(?=\s+" + SETTLEMENT + r"\b)"), 1.4),
 ]
 _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
@@ -201,15 +199,15 @@ _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|
 _POSSESSOR = re.compile(r"^['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
 # Name and settlement word both capitalised ("Paloch County of"): in "the southern city of Kandahar" or "the West
 # Bank village of Beitunia" the lower-case word introduces the place itself, which does not situate it.
-_SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + _SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$")
-_SETTLEMENT_OF = re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")
-_SETTLEMENT_AFTER = re.compile(r"^\s+" + _SETTLEMENT + r"\b")
+_SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$")
+_SETTLEMENT_OF = re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")
+_SETTLEMENT_AFTER = re.compile(r"^\s+" + SETTLEMENT + r"\b")
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
 # A name that only qualifies the place named next: "Saddam's hometown of Tikrit", "the Kurdish city of Arbil"
 # (but "the Vedeno region of Chechnya" names Vedeno).
 _POSSESSIVE_END = re.compile(r"['’]s$")
 _ADJECTIVAL = re.compile(r"(?:ish|ian|ese|ean|i)$")
-_MODIFIER = re.compile(r"\s+(?:[a-z]+\s+)?" + _SETTLEMENT + r"\s+of\b")
+_MODIFIER = re.compile(r"\s+(?:[a-z]+\s+)?" + SETTLEMENT + r"\s+of\b")
 
 
 def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:

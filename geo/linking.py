@@ -32,10 +32,12 @@ _SKIPPABLE = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|o
                         r"[\w-]+-(?:held|controlled|occupied|torn|hit|dominated|run)|[a-z]+(?:ous|ern|ic|ful))$", re.I)
 _WORDS = re.compile(r"[\w’'.-]+")
 _SPEECH = re.compile(r"\b(?:said|says|told|according|reported|announced|added|stated|claimed)\b", re.I)
-_SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
-               r"hamlet|settlement|sector|municipality|township|quarter|governorate|state|oblast|countryside)")
-_SETTLEMENT_AFTER = re.compile(r"^\s+" + _SETTLEMENT + r"\b", re.I)
-_SETTLEMENT_OF = re.compile(r"\b" + _SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$", re.I)
+# Words for a kind of place ("the town of X", "X district"): one list for the linker's features and for
+# geo.events, which finds unknown names by them.
+SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
+              r"localities|hamlet|settlement|sector|municipality|township|quarter|governorate|state|oblast|countryside)")
+_SETTLEMENT_AFTER = re.compile(r"^\s+" + SETTLEMENT + r"\b", re.I)
+_SETTLEMENT_OF = re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$", re.I)
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of\s+"
                            r"(?:the\s+)?$", re.I)
 _NEAR = re.compile(r"\b(?:near|outside|outskirts\s+of|close\s+to|around|countryside\s+of)\s+(?:the\s+)?$", re.I)
@@ -122,7 +124,7 @@ def features(text: str, trigger: tuple[int, int], cand: Candidate, others: Seque
     return f
 
 
-_CHAIN = re.compile(r"^(?:\s+" + _SETTLEMENT + r"s?)?\s*(?:,|\bin\b|\bof\b)\s*(?:the\s+)?"
+_CHAIN = re.compile(r"^(?:\s+" + SETTLEMENT + r"s?)?\s*(?:,|\bin\b|\bof\b)\s*(?:the\s+)?"
                     r"(?:(?:north|south|east|west|central)\w*\s+)?$", re.I)
 
 
