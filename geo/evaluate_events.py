@@ -19,7 +19,7 @@ place), labelled by a coder who never saw the system's output with the sub-type 
 (recall), and by what (lexicon or typing model). Two sets: events_realnews_dev.jsonl (600 sentences
 of LGL, TR-News and GeoVirus), which choices may look at, and events_realnews.jsonl (400 of LGL and
 TR-News), the test set, which none did. The model's veto was chosen on separate training labels
-(data/train/events_realnews_train_*.jsonl, sentences with a trigger) by cross-validation.
+(data/train/events_realnews_train_*.jsonl, sentences with and without a trigger) by cross-validation.
 """
 
 from __future__ import annotations
