@@ -48,6 +48,12 @@ _ACTOR_AFTER = re.compile(
     r"leaders?|minister|ministry|chiefs?|gen\.|general|secretary|administration|allies|state\s+media|"
     r"spokes(?:man|woman|person)|parliament|lawmakers|soldiers|demands|focus|office|coast\s+guard|militants?|rebels?)\b",
     re.I)
+# A place that speaks or acts politically is its government: "Moscow rejects the claim", "Washington said".
+_SPEAKS_AFTER = re.compile(
+    r"^\s+(?:has\s+|have\s+|had\s+|also\s+|again\s+|quickly\s+|repeatedly\s+)?(?:said|says|say|denied|denies|"
+    r"deny|rejected|rejects|reject|accused|accuses|accuse|warned|warns|insisted|insists|announced|announces|"
+    r"claimed|claims|condemned|condemns|demanded|demands|called\s+on|urged|urges|threatened|threatens|vowed|"
+    r"vows|refused|refuses|blamed|blames|protested|protests|retaliated|responded|responds)\b")
 _LED_BY = re.compile(r"^-(?:led|backed|brokered|sponsored|funded|allied|aligned|supported|made)\b", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.I)
@@ -161,7 +167,10 @@ def is_actor(text: str, t: Toponym) -> bool:
     if t.mention.form == "demonym":
         return True
     after = text[t.mention.end:t.mention.end + 40]
-    return bool(_ACTOR_AFTER.match(after) or _LED_BY.match(after))
+    if _ACTOR_AFTER.match(after) or _LED_BY.match(after):
+        return True
+    # "a claim that Moscow rejects", but not "police in Tokyo said": the place after a locative is where they are
+    return bool(_SPEAKS_AFTER.match(after)) and _locative_score(text, t.mention.start) <= 0.0
 
 
 def _is_container(text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:

@@ -112,6 +112,26 @@ def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
     assert strike.place.place.name == "Lipetsk" and "Ukraine" in strike.actors
 
 
+@pytest.mark.parametrize(("text", "place", "actor"), [
+    ("Moscow denies the claim.", "Moscow", True),  # a capital that speaks is its government
+    ("Washington has warned it will respond.", "Washington", True),
+    ("Police in Tokyo said the station was closed.", "Tokyo", False),  # where the speakers are
+    ("Tokyo is a large city.", "Tokyo", False),
+])
+def test_a_place_that_speaks_is_an_actor(parser: Geoparser, text: str, place: str, actor: bool) -> None:
+    from geo.events import is_actor
+
+    found = [t for t in parser.geoparse(text) if t.mention.text == place]
+    assert found and is_actor(text, found[0]) is actor
+
+
+def test_a_speaking_capital_is_not_the_location(parser: Geoparser) -> None:
+    events = _events(parser, "Russian peacekeepers have patrolled in Abkhazia since 1994 and Tbilisi accuses them of "
+                             "siding with the separatists.")
+    patrol = [e for e in events if e.subtype == "military.deployment"][0]
+    assert patrol.place.place.name == "Abkhazia" and "Tbilisi" in patrol.actors
+
+
 def test_previous_sentence_gives_the_place(parser: Geoparser) -> None:
     events = _events(parser, "Fighting raged around Bakhmut. Artillery pounded the town all night.")
     shell = [e for e in events if e.subtype == "strike.missile_artillery"][0]
