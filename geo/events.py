@@ -48,12 +48,15 @@ _ACTOR_AFTER = re.compile(
     r"leaders?|minister|ministry|chiefs?|gen\.|general|secretary|administration|allies|state\s+media|"
     r"spokes(?:man|woman|person)|parliament|lawmakers|soldiers|demands|focus|office|coast\s+guard|militants?|rebels?)\b",
     re.I)
-# A place that speaks or acts politically is its government: "Moscow rejects the claim", "Washington said".
+# A place that speaks or acts is its government: "Moscow rejects the claim", "Washington said", "Eritrea captured".
 _SPEAKS_AFTER = re.compile(
     r"^\s+(?:has\s+|have\s+|had\s+|also\s+|again\s+|quickly\s+|repeatedly\s+)?(?:said|says|say|denied|denies|"
     r"deny|rejected|rejects|reject|accused|accuses|accuse|warned|warns|insisted|insists|announced|announces|"
     r"claimed|claims|condemned|condemns|demanded|demands|called\s+on|urged|urges|threatened|threatens|vowed|"
-    r"vows|refused|refuses|blamed|blames|protested|protests|retaliated|responded|responds)\b")
+    r"vows|refused|refuses|blamed|blames|protested|protests|retaliated|responded|responds|"
+    # ... or acts on another: "Eritrea captured the island of Hanish", "Russia launched drones at Kyiv"
+    r"captured|seized|invaded|annexed|attacked|launched|fired|struck|bombed|shelled|deployed|sent|imposed|"
+    r"sanctioned|expelled|recognized|recognised|signed|sold|supplied|offered|pledged)\b")
 _LED_BY = re.compile(r"^-(?:led|backed|brokered|sponsored|funded|allied|aligned|supported|made)\b", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.I)

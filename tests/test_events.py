@@ -115,6 +115,7 @@ def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
 @pytest.mark.parametrize(("text", "place", "actor"), [
     ("Moscow denies the claim.", "Moscow", True),  # a capital that speaks is its government
     ("Washington has warned it will respond.", "Washington", True),
+    ("Eritrea captured the island of Hanish.", "Eritrea", True),  # ... or that acts on another place
     ("Police in Tokyo said the station was closed.", "Tokyo", False),  # where the speakers are
     ("Tokyo is a large city.", "Tokyo", False),
 ])
