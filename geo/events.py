@@ -176,11 +176,12 @@ def is_actor(text: str, t: Toponym) -> bool:
     return bool(_SPEAKS_AFTER.match(after)) and _locative_score(text, t.mention.start) <= 0.0
 
 
-def _is_container(text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:
-    """ "Russia" in "Russia's Kostroma region": it only says where the next place is."""
-    after = text[t.mention.end:t.mention.end + 40]
-    if _POSSESSOR.match(after):
-        return True  # "Mogadishu's Yaqshid district", "Russia's Kostroma region"
+def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
+    """ "Russia" in "Russia's Kostroma region": it only says where the next place is (``starts``: where the
+    text's place names start, known or not)."""
+    possessor = _POSSESSOR.match(text, t.mention.end, t.mention.end + 40)
+    if possessor and possessor.end() - 1 in starts:
+        return True  # "Mogadishu's Yaqshid district", "Russia's Kostroma region", but not "Bethlehem's Church"
     before = text[max(0, t.mention.start - 40):t.mention.start]
     # "Paloch County of Western Lakes State", "a town near Iraq's Baquba": Y only situates X
     return bool(_SITUATED_OF.search(before))
@@ -192,8 +193,10 @@ _NEAR = re.compile(r"\b(?:near|outside|outskirts\s+of|(?:north|south|east|west)\
 
 # A capitalised name, Arabic article forms included: "Bustan al-Qasr", "al-Ra’i", "Deir el Balah".
 _PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ul|de|du|la|bin|ibn)"
-_NAME = (r"((?:[A-Z][\w'’-]+|" + _PARTICLE + r"-[A-Z][\w'’-]+)"
-         r"(?:\s+(?:[A-Z][\w'’-]+|" + _PARTICLE + r"-[A-Z][\w'’-]+|" + _PARTICLE + r"(?=\s+[A-Z])))*)")
+# A word's apostrophe may be inside a name ("N'Djamena", "Ra’i") but not start a possessive ("Mogadishu's").
+_CAPITALISED = r"[A-Z](?:[\w-]|['’](?!s\b))+"
+_NAME = (r"((?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + r")"
+         r"(?:\s+(?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + "|" + _PARTICLE + r"(?=\s+[A-Z])))*)")
 _UNKNOWN = [
     # "in Jobar", "near the Tal Hamad"
     (re.compile(r"\b(?:in|at|near|outside|inside|into|across|around|throughout)\s+(?:the\s+)?" + _NAME), 0.6),
@@ -208,7 +211,7 @@ _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|
                                r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b")
 
 
-_POSSESSOR = re.compile(r"^['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
+_POSSESSOR = re.compile(r"['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
 # Name and settlement word both capitalised ("Paloch County of"): in "the southern city of Kandahar" or "the West
 # Bank village of Beitunia" the lower-case word introduces the place itself, which does not situate it.
 _SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$")
@@ -217,7 +220,7 @@ _SETTLEMENT_AFTER = re.compile(r"^\s+" + SETTLEMENT + r"\b")
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
 # A name that only qualifies the place named next: "Saddam's hometown of Tikrit", "the Kurdish city of Arbil"
 # (but "the Vedeno region of Chechnya" names Vedeno).
-_POSSESSIVE_END = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’]s\b")
 _ADJECTIVAL = re.compile(r"(?:ish|ian|ese|ean|i)$")
 _MODIFIER = re.compile(r"\s+(?:[a-z]+\s+)?" + SETTLEMENT + r"\s+of\b")
 
@@ -237,7 +240,7 @@ def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
             name = m.group(1).rstrip("'’")
             end = start + len(name)
             if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken) \
-                    or _POSSESSIVE_END.search(name) or (_ADJECTIVAL.search(name) and _MODIFIER.match(text, end)):
+                    or _POSSESSIVE.match(text, end) or (_ADJECTIVAL.search(name) and _MODIFIER.match(text, end)):
                 continue
             found[(start, end)] = Mention(start, end, name, form="unresolved")
     return sorted(found.values(), key=lambda m: m.start)
@@ -255,9 +258,10 @@ def link_candidates(text: str, toponyms: Sequence[Toponym], unresolved: Sequence
                     ) -> list[tuple[Candidate, Toponym | Mention]]:
     """Every span an event could be placed on, with what the text says about it."""
     out: list[tuple[Candidate, Toponym | Mention]] = []
+    starts = frozenset([*(t.mention.start for t in toponyms), *(m.start for m in unresolved)])
     for t in toponyms:
         out.append((Candidate(t.mention.start, t.mention.end, t.place.kind, t.mention.form,
-                              actor=is_actor(text, t), container=_is_container(text, t, toponyms),
+                              actor=is_actor(text, t), container=_is_container(text, t, starts),
                               country=t.place.country or "", admin1=t.place.admin1 or ""), t))
     for m in unresolved:
         kind = "admin2" if _named_precision(text, m) > 1.0 else "unresolved"

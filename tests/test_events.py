@@ -106,6 +106,26 @@ def test_unknown_place_name_is_kept_as_unresolved(parser: Geoparser) -> None:
     assert shell[0].unresolved_place.text == "Qwzxyabad"
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    ("Gunmen killed an official in Mogadishu's Qwzyaqshid district.", ["Qwzyaqshid"]),  # after a possessive
+    ("Talks were held outside the UN's Geneva headquarters.", []),  # a possessor is no place name
+    ("Fighting near al-Qwzra’i and in Bustan al-Qwzasr.", ["al-Qwzra’i", "Bustan al-Qwzasr"]),
+])
+def test_unresolved_place_names(parser: Geoparser, text: str, names: list[str]) -> None:
+    from geo.events import unresolved_places
+
+    assert [m.text for m in unresolved_places(text, parser.geoparse(text))] == names
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("A monk was shot at Bethlehem's Church of the Nativity.", "Bethlehem"),  # the church is no place we know
+    ("Drones hit an oil depot in Russia's Lipetsk region.", "Lipetsk"),  # Russia only situates Lipetsk
+])
+def test_a_possessor_situates_only_a_place(parser: Geoparser, text: str, place: str) -> None:
+    event = _events(parser, text)[0]
+    assert event.place is not None and place in event.place.mention.text
+
+
 def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
     events = _events(parser, "Ukraine's Security Service said its drones hit an oil depot in Russia's Lipetsk region.")
     strike = [e for e in events if e.subtype == "strike.drone"][0]
