@@ -198,8 +198,9 @@ _CAPITALISED = r"[A-Z](?:[\w-]|['’](?!s\b))+"
 _NAME = (r"((?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + r")"
          r"(?:\s+(?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + "|" + _PARTICLE + r"(?=\s+[A-Z])))*)")
 _UNKNOWN = [
-    # "in Jobar", "near the Tal Hamad"
-    (re.compile(r"\b(?:in|at|near|outside|inside|into|across|around|throughout)\s+(?:the\s+)?" + _NAME), 0.6),
+    # "in Jobar", "near the Tal Hamad", "In Bapunagar, another district"
+    (re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside|[Ii]nside|into|across|around|throughout)\s+(?:the\s+)?"
+                + _NAME), 0.6),
     # "the town of Mahardah", "the neighborhood of Dobrinja": a named settlement, as precise as a town
     (re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?" + _NAME), 1.4),
     # "Mogadishu's Yaqshid district", "an attack on Buwa village", "shelled Gagrian area"
@@ -223,6 +224,9 @@ _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _ADJECTIVAL = re.compile(r"(?:ish|ian|ese|ean|i)$")
 _MODIFIER = re.compile(r"\s+(?:[a-z]+\s+)?" + SETTLEMENT + r"\s+of\b")
+# ... or that qualifies a noun after "the": "in the Dagestani capital", "near the Syrian army" (but "near Ra'i town"
+# and "in Ashmi in the west" name places)
+_NOUN_AFTER = re.compile(r"\s+(?!" + SETTLEMENT + r"\b)[a-z]")
 
 
 def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
@@ -240,7 +244,8 @@ def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
             name = m.group(1).rstrip("'’")
             end = start + len(name)
             if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken) \
-                    or _POSSESSIVE.match(text, end) or (_ADJECTIVAL.search(name) and _MODIFIER.match(text, end)):
+                    or _POSSESSIVE.match(text, end) or (_ADJECTIVAL.search(name) and (_MODIFIER.match(text, end) or (
+                        _NOUN_AFTER.match(text, end) and text[max(0, start - 4):start].lower() == "the "))):
                 continue
             found[(start, end)] = Mention(start, end, name, form="unresolved")
     return sorted(found.values(), key=lambda m: m.start)

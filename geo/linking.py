@@ -35,7 +35,7 @@ _SPEECH = re.compile(r"\b(?:said|says|told|according|reported|announced|added|st
 # Words for a kind of place ("the town of X", "X district"): one list for the linker's features and for
 # geo.events, which finds unknown names by them.
 SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
-              r"localities|hamlet|settlement|sector|municipality|township|quarter|governorate|state|oblast|countryside)")
+              r"localities|hamlet|settlement|sector|municipality|township|quarter|governorate|state|oblast|countryside|island|base)")
 _SETTLEMENT_AFTER = re.compile(r"^\s+" + SETTLEMENT + r"\b", re.I)
 _SETTLEMENT_OF = re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$", re.I)
 _DIRECTION_OF = re.compile(r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of\s+"

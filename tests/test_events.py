@@ -110,6 +110,9 @@ def test_unknown_place_name_is_kept_as_unresolved(parser: Geoparser) -> None:
     ("Gunmen killed an official in Mogadishu's Qwzyaqshid district.", ["Qwzyaqshid"]),  # after a possessive
     ("Talks were held outside the UN's Geneva headquarters.", []),  # a possessor is no place name
     ("Fighting near al-Qwzra’i and in Bustan al-Qwzasr.", ["al-Qwzra’i", "Bustan al-Qwzasr"]),
+    ("In Qwzapunagar, police shot a man.", ["Qwzapunagar"]),  # a sentence's first word
+    ("In the Qwzagestani capital, police shot a man.", []),  # an adjective before a noun
+    ("Rebels captured the Qwzokkadicholai base and the island of Qwzcroix.", ["Qwzokkadicholai", "Qwzcroix"]),
 ])
 def test_unresolved_place_names(parser: Geoparser, text: str, names: list[str]) -> None:
     from geo.events import unresolved_places
