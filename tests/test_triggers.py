@@ -65,3 +65,15 @@ def test_first_words() -> None:
 def test_spaced_keeps_offsets() -> None:
     text = "a\nb\tc\u00a0d\u2009e  f"
     assert spaced(text) == "a b c d e  f" and len(spaced(text)) == len(text)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Frye, who was shot multiple times, was pronounced dead.", True),  # a person shot
+    ("Two officers were shot and wounded at the scene.", True),
+    ("Mixon was fatally shot.", True),
+    ("The helicopter was shot down over the ridge.", False),  # an aircraft: not an attack on people
+    ("He shot a round of 68 on Sunday.", False),
+])
+def test_people_shot_are_attacked(text: str, found: bool) -> None:
+    low = fold(text)
+    assert any(t.subtype == "civilians.attack" for t in _scan(low, text, 0)) is found
