@@ -49,7 +49,7 @@ _ACTOR_AFTER = re.compile(
     r"spokes(?:man|woman|person)|parliament|lawmakers|soldiers|demands|focus|office|coast\s+guard|militants?|rebels?)\b",
     re.I)
 # A place that speaks or acts is its government: "Moscow rejects the claim", "Washington said", "Eritrea captured".
-_SPEAKS_AFTER = re.compile(
+_ACTS_AFTER = re.compile(
     r"^\s+(?:has\s+|have\s+|had\s+|also\s+|again\s+|quickly\s+|repeatedly\s+)?(?:said|says|say|denied|denies|"
     r"deny|rejected|rejects|reject|accused|accuses|accuse|warned|warns|insisted|insists|announced|announces|"
     r"claimed|claims|condemned|condemns|demanded|demands|called\s+on|urged|urges|threatened|threatens|vowed|"
@@ -173,7 +173,7 @@ def is_actor(text: str, t: Toponym) -> bool:
     if _ACTOR_AFTER.match(after) or _LED_BY.match(after):
         return True
     # "a claim that Moscow rejects", but not "police in Tokyo said": the place after a locative is where they are
-    return bool(_SPEAKS_AFTER.match(after)) and _locative_score(text, t.mention.start) <= 0.0
+    return bool(_ACTS_AFTER.match(after)) and _locative_score(text, t.mention.start) <= 0.0
 
 
 def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
@@ -229,6 +229,16 @@ _MODIFIER = re.compile(r"\s+(?:[a-z]+\s+)?" + SETTLEMENT + r"\s+of\b")
 _NOUN_AFTER = re.compile(r"\s+(?!" + SETTLEMENT + r"\b)[a-z]")
 
 
+def _qualifies_another(text: str, name: str, start: int, end: int) -> bool:
+    """A possessor ("the UN's Baghdad headquarters") or an adjective ("the Kurdish city of Arbil"), not a place."""
+    if _POSSESSIVE.match(text, end):
+        return True
+    if not _ADJECTIVAL.search(name):
+        return False
+    return bool(_MODIFIER.match(text, end)) or (
+        bool(_NOUN_AFTER.match(text, end)) and text[max(0, start - 4):start].lower() == "the ")
+
+
 def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
     """Capitalised names the gazetteer does not know, in phrases that make them places.
 
@@ -244,8 +254,7 @@ def unresolved_places(text: str, toponyms: Sequence[Toponym]) -> list[Mention]:
             name = m.group(1).rstrip("'’")
             end = start + len(name)
             if _NOT_A_PLACE_WORD.match(name) or any(start < e and s < end for s, e in taken) \
-                    or _POSSESSIVE.match(text, end) or (_ADJECTIVAL.search(name) and (_MODIFIER.match(text, end) or (
-                        _NOUN_AFTER.match(text, end) and text[max(0, start - 4):start].lower() == "the "))):
+                    or _qualifies_another(text, name, start, end):
                 continue
             found[(start, end)] = Mention(start, end, name, form="unresolved")
     return sorted(found.values(), key=lambda m: m.start)
