@@ -121,7 +121,8 @@ _RAW: dict[str, list[str]] = {
         r"\bban(?:ned|s)?\s+(?:[\w’'-]+\s+){0,4}(?:exports|imports|textile|oil|crude)\b", r"\bcapped\s+(?:[\w’'-]+\s+){0,4}(?:imports|exports|prices?)\b", r"\bstop\s+buying\b", r"\bprice\s+cap\b", r"\bblacklist(?:ed)?\b", r"\bexpelled\b",
         r"\bordered\s+(?:[\w’'-]+\s+){0,6}(?:officials|diplomats|staff|envoys?)\s+to\s+leave\b", r"\b(?:impose[sd]?|imposing)\s+(?:[\w’'-]+\s+){0,2}(?:curbs|restrictions|tariffs|duties|sanctions|penalties|embargo)\b", r"\b(?:supplies|flows|exports|deliveries|shipments)\s+(?:[\w’'-]+\s+){0,6}(?:cut\s+off|halted|suspended)\b", r"\bshut\s+off\s+(?:gas\s+|oil\s+)?(?:flows|supplies)\b", r"\bend(?:ed|ing|s)?\s+its\s+(?:defen[cs]e\s+)?cooperation\b",
     ],
-    "coercion.arrest": [r"\b(?:taken|booked|lodged|transported|sent)\s+(?:in)?to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:jail|prison|detention\s+cent(?:er|re))\b", r"\barrest(?:ed|s|ing)?\b", r"\bdetain(?:ed|s|ing)?\b", r"\bdetention\b", r"\bin\s+custody\b", r"\bjailed\b",
+    "coercion.arrest": [r"\b(?:taken|booked|lodged|transported|sent)\s+(?:in)?to\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:jail|prison|detention\s+cent(?:er|re))\b", r"\barrest(?<!evading\sarrest)(?<!resisting\sarrest)(?<!evade\sarrest)(?<!resist\sarrest)(?<!escape\sarrest)"
+        r"(?<!for\shis\sarrest)(?<!for\sher\sarrest)(?<!for\stheir\sarrest)(?:ed|s|ing)?\b", r"\bdetain(?:ed|s|ing)?\b", r"\bdetention\b", r"\bin\s+custody\b", r"\bjailed\b",
                         r"\bimprisoned\b", r"\brounded\s+up\b",
         r"\binto\s+custody\b", r"\bled\s+away\b", r"\bhauled\s+(?:away|off)\b", r"\bextradited\b", r"\bpicked\s+up\s+by\s+police\b", r"\bcrackdown\b",
         r"\bundisclosed\s+location\b", r"\bsecure\s+location\b",

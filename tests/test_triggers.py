@@ -77,3 +77,14 @@ def test_spaced_keeps_offsets() -> None:
 def test_people_shot_are_attacked(text: str, found: bool) -> None:
     low = fold(text)
     assert any(t.subtype == "civilians.attack" for t in _scan(low, text, 0)) is found
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("Police arrested two men after the raid.", True),
+    ("The arrest of the mayor sparked protests.", True),
+    ("He was charged with evading arrest.", False),  # a charge, not a detention
+    ("Police had four warrants out for her arrest.", False),  # a warrant, not a detention
+])
+def test_arrests_are_detentions(text: str, found: bool) -> None:
+    low = fold(text)
+    assert any(t.subtype == "coercion.arrest" for t in _scan(low, text, 0)) is found
