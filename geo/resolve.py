@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geo.gazetteer import Gazetteer
 from geo.models import Mention, Place, Toponym
@@ -96,7 +96,13 @@ class Resolver:
                 ctx = _Context.for_block(tops, lo - CONTEXT_BLOCK, lo + 2 * CONTEXT_BLOCK)
                 for i in range(lo, min(lo + CONTEXT_BLOCK, len(mentions))):
                     ranked[i] = self._rank(priors[i], ctx, tops[i])
-        return [_toponym(m, r) for m, r in zip(mentions, ranked, strict=True) if r]
+        return [_toponym(self._as_chosen(m, r[0][1]), r) for m, r in zip(mentions, ranked, strict=True) if r]
+
+    def _as_chosen(self, m: Mention, place: Place) -> Mention:
+        """The mention with the form by which it names the chosen place: "Canadian" is Canada's demonym even
+        though a town in Texas is called Canadian, so "a Canadian convoy" is an actor, not a location."""
+        form = self._forms(m).get(place.id, m.form) if len(m.candidates) > 1 else m.form
+        return m if form == m.form else replace(m, form=form)
 
     def _with_support(self, mentions: Sequence[Mention], priors: list[list[tuple[float, Place]]]
                       ) -> list[list[tuple[float, Place]]]:

@@ -61,3 +61,12 @@ def test_resolved_places_carry_what_maps_need(sample_places) -> None:
         p = t.place
         assert -90 <= p.lat <= 90 and -180 <= p.lon <= 180 and p.kind and 0 < t.confidence <= 1
         assert p.country or p.kind in ("continent", "feature")
+
+
+@pytest.mark.parametrize(("text", "form", "country"), [
+    ("A bomber struck near a Canadian convoy outside Kabul.", "demonym", "CA"),  # Canada, named by its people
+    ("He grew up in Canadian, Texas.", "name", "US"),  # the town called Canadian
+])
+def test_the_form_is_that_of_the_chosen_place(parser: Geoparser, text: str, form: str, country: str) -> None:
+    found = _one(parser, text, "Canadian")
+    assert found.mention.form == form and found.place.country == country
