@@ -25,9 +25,11 @@ TR-News), the test set, which none did. The model's veto was chosen on separate 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.errors import InputError
 from geo.evaluate import prf, read_jsonl
 from geo.events import OTHER, Trigger, choose_place, extract_events, first_event, unresolved_places
 from geo.models import Toponym
@@ -145,7 +147,11 @@ class RealNewsScores:
     found: Counter = field(default_factory=Counter)  # typed_by -> sentences with a predicted event
     right: Counter = field(default_factory=Counter)  # typed_by -> of those, gold says there is an event
     typed: Counter = field(default_factory=Counter)  # typed_by -> of those, the gold category too
-    missed: int = 0
+
+    @property
+    def missed(self) -> int:
+        """Sentences reporting an event in which none was found."""
+        return self.gold_events - sum(self.right.values())
 
     def detection(self) -> tuple[float, float, float]:
         """Precision, recall, F1 of "this sentence reports an event"."""
@@ -159,28 +165,37 @@ def sentence_key(key: str) -> tuple[str, str, int, int]:
     return corpus, doc_id, int(start), int(end)
 
 
+def labelled_documents(labels: Iterable[dict], eval_dir: Path) -> Iterator[tuple[dict, list[tuple[dict, int, int]]]]:
+    """Each corpus document that real-news labels point into, with those labels and their sentences' offsets:
+    one pass over each corpus of ``eval_dir``, in corpus and document order."""
+    wanted: dict[tuple[str, str], list[tuple[dict, int, int]]] = {}
+    for r in labels:
+        corpus, doc_id, start, end = sentence_key(r["key"])
+        wanted.setdefault((corpus, doc_id), []).append((r, start, end))
+    for corpus in sorted({c for c, _ in wanted}):
+        source = eval_dir / f"{corpus}.jsonl"
+        if not source.is_file():
+            raise InputError(f"labels point into {source}, which is missing (give the eval directory)")
+        for doc in read_jsonl(source):
+            todo = wanted.get((corpus, str(doc["id"])))
+            if todo:
+                yield doc, todo
+
+
 def evaluate_real_news(parser: Geoparser, labels: Path, eval_dir: Path) -> RealNewsScores:
     """Each labelled sentence: its first event (as for notes) against the gold sub-type or ``none``."""
-    wanted: dict[tuple[str, str], list[tuple[int, str]]] = {}
-    for r in read_jsonl(labels):
-        corpus, doc_id, start, _ = sentence_key(r["key"])
-        wanted.setdefault((corpus, doc_id), []).append((start, r["subtype"]))
     scores = RealNewsScores()
-    for corpus in sorted({c for c, _ in wanted}):
-        for doc in read_jsonl(eval_dir / f"{corpus}.jsonl"):
-            todo = wanted.get((corpus, str(doc["id"])))
-            if not todo:
+    for doc, todo in labelled_documents(read_jsonl(labels), eval_dir):
+        found = extract_events(doc["text"], parser.geoparse(doc["text"]))
+        for r, start, _ in todo:
+            gold = r["subtype"]
+            scores.sentences += 1
+            scores.gold_events += gold != "none"
+            here = [e for e in found if e.sentence_start == start]
+            if not here:
                 continue
-            found = extract_events(doc["text"], parser.geoparse(doc["text"]))
-            for start, gold in todo:
-                scores.sentences += 1
-                scores.gold_events += gold != "none"
-                here = [e for e in found if e.sentence_start == start]
-                if not here:
-                    scores.missed += gold != "none"
-                    continue
-                e = first_event(here)
-                scores.found[e.typed_by] += 1
-                scores.right[e.typed_by] += gold != "none"
-                scores.typed[e.typed_by] += gold in SUBTYPES and SUBTYPES[gold].category == SUBTYPES[e.subtype].category
+            e = first_event(here)
+            scores.found[e.typed_by] += 1
+            scores.right[e.typed_by] += gold != "none"
+            scores.typed[e.typed_by] += gold in SUBTYPES and SUBTYPES[gold].category == SUBTYPES[e.subtype].category
     return scores

@@ -31,8 +31,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
+from geo.errors import InputError
 from geo.evaluate import read_jsonl
-from geo.evaluate_events import TYPING_SETS, sentence_key
+from geo.evaluate_events import TYPING_SETS, labelled_documents
 from geo.events import find_triggers
 from geo.pipeline import Geoparser
 from geo.sentences import Sentence
@@ -80,20 +81,14 @@ def _sentences(parser: Geoparser, path: Path, eval_dir: Path) -> Iterator[tuple[
         for r in rows:
             yield r, r["text"], [(t.mention.start, t.mention.end) for t in parser.geoparse(r["text"])]
         return
-    wanted: dict[tuple[str, str], list[tuple[dict, int, int]]] = {}
-    for r in rows:
-        corpus, doc_id, start, end = sentence_key(r["key"])
-        wanted.setdefault((corpus, doc_id), []).append((r, start, end))
-    for corpus in sorted({c for c, _ in wanted}):
-        source = eval_dir / f"{corpus}.jsonl"
-        if not source.is_file():
-            raise SystemExit(f"{path.name} labels sentences of {source}, which is missing (give the eval directory)")
-        for doc in read_jsonl(source):
-            todo = wanted.get((corpus, str(doc["id"])), ())
-            places = parser.geoparse(doc["text"]) if todo else []
+    try:
+        for doc, todo in labelled_documents(rows, eval_dir):
+            places = parser.geoparse(doc["text"])
             for r, start, end in todo:
                 yield r, doc["text"][start:end], [(t.mention.start - start, t.mention.end - start) for t in places
                                                   if start <= t.mention.start and t.mention.end <= end]
+    except InputError as err:
+        raise SystemExit(f"{path.name}: {err}") from err
 
 
 def fold_of(files: list[str], labels: list[str]) -> list[int]:
