@@ -86,7 +86,8 @@ class Resolver:
     def resolve(self, text: str, mentions: Sequence[Mention]) -> list[Toponym]:
         if not mentions:
             return []
-        priors = [self._priors(text, m) for m in mentions]
+        forms = [self._forms(m) for m in mentions]  # how the text names each candidate, looked up once
+        priors = [self._priors(text, m, f) for m, f in zip(mentions, forms, strict=True)]
         if self.w.support:
             priors = self._with_support(mentions, priors)
         ranked = [self._rank(base) for base in priors]
@@ -96,13 +97,7 @@ class Resolver:
                 ctx = _Context.for_block(tops, lo - CONTEXT_BLOCK, lo + 2 * CONTEXT_BLOCK)
                 for i in range(lo, min(lo + CONTEXT_BLOCK, len(mentions))):
                     ranked[i] = self._rank(priors[i], ctx, tops[i])
-        return [_toponym(self._as_chosen(m, r[0][1]), r) for m, r in zip(mentions, ranked, strict=True) if r]
-
-    def _as_chosen(self, m: Mention, place: Place) -> Mention:
-        """The mention with the form by which it names the chosen place: "Canadian" is Canada's demonym even
-        though a town in Texas is called Canadian, so "a Canadian convoy" is an actor, not a location."""
-        form = self._forms(m).get(place.id, m.form) if len(m.candidates) > 1 else m.form
-        return m if form == m.form else replace(m, form=form)
+        return [_toponym(_as_chosen(m, r[0][1], f), r) for m, r, f in zip(mentions, ranked, forms, strict=True) if r]
 
     def _with_support(self, mentions: Sequence[Mention], priors: list[list[tuple[float, Place]]]
                       ) -> list[list[tuple[float, Place]]]:
@@ -162,9 +157,9 @@ class Resolver:
                 break
         return frozenset(codes)
 
-    def _priors(self, text: str, m: Mention) -> list[tuple[float, Place]]:
-        """Context-free scores of a mention's candidates, qualifier and namesake rules included."""
-        forms = self._forms(m)
+    def _priors(self, text: str, m: Mention, forms: dict[int, str]) -> list[tuple[float, Place]]:
+        """Context-free scores of a mention's candidates (``forms``: how the text names each, see _forms),
+        qualifier and namesake rules included."""
         qualifier = self._qualifier(text, m) if m.candidates else frozenset()
         regions = [p for p in m.candidates if p.kind == "admin1"]
         out = []
@@ -269,6 +264,13 @@ def _softmax(scores: list[float]) -> list[float]:
     exps = [math.exp(s - top) for s in scores]
     total = sum(exps)
     return [e / total for e in exps]
+
+
+def _as_chosen(m: Mention, place: Place, forms: dict[int, str]) -> Mention:
+    """The mention with the form by which it names the chosen place: "Canadian" is Canada's demonym even
+    though a town in Texas is called Canadian, so "a Canadian convoy" is an actor, not a location."""
+    form = forms.get(place.id, m.form)
+    return m if form == m.form else replace(m, form=form)
 
 
 def _toponym(m: Mention, ranked: list[tuple[float, Place]]) -> Toponym:
