@@ -225,20 +225,20 @@ class _Pairs(Mapping[str, Sequence[tuple[int, float]]]):
 
     def __init__(self, vocabulary: Sequence[str], counts: Sequence[int], classes: Sequence[int],
                  weights: Sequence[float]) -> None:
-        self._start = dict(zip(vocabulary, accumulate(counts, initial=0), strict=False))
-        self._count = dict(zip(vocabulary, counts, strict=True))
+        ends = list(accumulate(counts))
+        # word -> (start, end) of its pairs in the flat lists
+        self._span = dict(zip(vocabulary, zip([0, *ends], ends, strict=False), strict=True))
         self._classes, self._weights = classes, weights
 
     def __getitem__(self, w: str) -> list[tuple[int, float]]:
-        start = self._start[w]
-        end = start + self._count[w]
+        start, end = self._span[w]
         return list(zip(self._classes[start:end], self._weights[start:end], strict=True))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._count)
+        return iter(self._span)
 
     def __len__(self) -> int:
-        return len(self._count)
+        return len(self._span)
 
 
 def decide(subtype: str, probability: float, threshold: float) -> str:
