@@ -70,7 +70,7 @@ def test_shipped_model_round_trips(tmp_path) -> None:
     assert again.predict(sentence).subtype == model.predict(sentence).subtype
     settings = ("threshold", "override", "gate_threshold", "gate_bias", "gate", "veto")
     assert all(getattr(again, k) == getattr(model, k) for k in settings)
-    assert again.gate == model.gate and model.gate_threshold > 0
+    assert model.gate_threshold > 0  # the shipped model has a gate
     assert MODEL_PATH.exists()
 
 
