@@ -46,7 +46,11 @@ _ACTOR_AFTER = re.compile(
     r"^(?:['’]s)?\s+(?:president|prime\s+minister|pm|foreign|defen[cs]e|army|armed|military|forces|troops|navy|air\s+force|"
     r"government|officials?|envoys?|delegation|ambassador|embassy|security|intelligence|police|authorities|"
     r"leaders?|minister|ministry|chiefs?|gen\.|general|secretary|administration|allies|state\s+media|"
-    r"spokes(?:man|woman|person)|parliament|lawmakers|soldiers|demands|focus|office|coast\s+guard|militants?|rebels?)\b",
+    r"spokes(?:man|woman|person)|parliament|lawmakers|soldiers|demands|focus|office|coast\s+guard|militants?|rebels?)\b"
+    # The doer of an event it possesses: "Russia's invasion", "Israel's air strikes on Gaza" (not "Syria's civil war",
+    # "Crimea's annexation": a war is where it is fought, an annexed place is the target)
+    r"|^['’]s\s+(?:[a-z-]+\s+)?(?:invasion|(?:counter-?)?offensive|attacks?|assaults?|bombings?|bombardment|"
+    r"(?:air\s*)?strikes?|incursions?|aggression|crackdown|raids?)\b",
     re.I)
 # A place that speaks or acts is its government: "Moscow rejects the claim", "Washington said", "Eritrea captured".
 _ACTS_AFTER = re.compile(

@@ -141,6 +141,10 @@ def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
     ("Eritrea captured the island of Hanish.", "Eritrea", True),  # ... or that acts on another place
     ("Police in Tokyo said the station was closed.", "Tokyo", False),  # where the speakers are
     ("Tokyo is a large city.", "Tokyo", False),
+    ("Talks aimed at ending Russia's invasion resumed.", "Russia", True),  # the doer of an event it possesses
+    ("Israel's three-week offensive in Gaza ended.", "Israel", True),
+    ("The talks sought to end Syria's civil war.", "Syria", False),  # a war is where it is fought
+    ("Crimea's annexation was condemned.", "Crimea", False),  # the annexed place is the target
 ])
 def test_a_place_that_speaks_is_an_actor(parser: Geoparser, text: str, place: str, actor: bool) -> None:
     from geo.events import is_actor
