@@ -353,6 +353,8 @@ def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
         t = evaluate_typing(parser, gold)
         print(f"typing ({gold.name}, {len(t.gold)} notes): macro-F1 by category {t.macro_f1('category'):.3f}, "
               f"by sub-type {t.macro_f1('subtype'):.3f}")
+        found, accuracy, status_f1 = t.status()
+        print(f"  status of the {found} events found: accuracy {accuracy:.3f}, macro-F1 over statuses {status_f1:.3f}")
         print("confusion by category (rows gold, columns predicted):")
         print(t.confusion("category"))
     for labels, what in ((REAL_NEWS_DEV, "dev, choices looked at it"), (REAL_NEWS, "test, no choice did")):

@@ -28,6 +28,7 @@ from geo.triggers import (
     CUES,
     DENIAL,
     SUBSUMES,
+    THREAT,
     TRIGGERS,
     UNANCHORED,
     spaced,
@@ -148,6 +149,8 @@ def status_of(trigger: Trigger, sentence: Sentence) -> str:
     """occurred, planned, threatened, claimed, denied or intercepted, from the words before the trigger."""
     if trigger.subtype == "strike.intercepted":
         return "intercepted"
+    if THREAT.match(trigger.text.lower()):
+        return "threatened"
     before = sentence.text[:trigger.start - sentence.start].lower()
     window = CLAUSE_START.split(before[-150:])[-1]  # only the trigger's own clause
     best: tuple[int, str] | None = None

@@ -171,12 +171,19 @@ _RAW: dict[str, list[str]] = {
     ],
 }
 
+_THREAT = r"threat\w*|warn(?:ed|s|ing)?|vow(?:ed|s)?"
+# A trigger that is itself a threat ("vowed to retaliate", "warned that") reports a threat, not what it threatens.
+THREAT = re.compile(r"(?:" + _THREAT + r")\b")
 # Modality cues, searched in the words before a trigger; the nearest one decides.
 CUES: list[tuple[str, re.Pattern[str]]] = [
     ("denied", re.compile(r"\b(?:denied|denies|deny|not|no|never|n't|without|rejected\s+reports|ruled\s+out|refused)\b")),
-    ("threatened", re.compile(r"\b(?:threat\w*|warn(?:ed|s|ing)?|vow(?:ed|s)?|call(?:ed|s)?\s+for|calls?\s+for|wants?\s+to|"
+    ("threatened", re.compile(r"\b(?:" + _THREAT + r"|call(?:ed|s)?\s+for|calls?\s+for|wants?\s+to|"
                               r"demand(?:ed|s)?|ultimatum|suggestions?\s+of|push(?:ed|ing)?\s+for)\b")),
-    ("planned", re.compile(r"\b(?:will|would|shall|'ll|plans?\s+to|planned|planning\s+to|if|unless|to\s+be\s+held|scheduled|set\s+to|intends?|"
+    ("planned", re.compile(r"\b(?:will|would|shall|'ll|plans?\s+(?:to|for)|planned|planning\s+to|if|unless|to\s+be\s+held|"
+                           # "are due to meet" (the verb may be the trigger itself), not "deaths were due to shelling"
+                           r"(?:is|are|was|were)\s+due\s+to\s+(?:be|meet|hold|sign|visit|start|begin|open|resume|vote)|"
+                           r"(?:is|are)\s+due\s+to(?=\s*$)|"
+                           r"scheduled|set\s+to|intends?|"
                            r"expected\s+to|upcoming|propos(?:ed|al|es)|envisag(?:e|es|ed)|could|may|might|aims?\s+to|"
                            r"prepar(?:ing|es|ed)\s+to|ready\s+to|agreed\s+to|pledg(?:ed|es)|promis(?:ed|es)|"
                            r"in\s+the\s+event\s+of|after\s+any|once|next\s+(?:week|month|year)|to\s+continue|must)\b")),

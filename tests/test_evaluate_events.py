@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluate_events import evaluate_real_news, sentence_key
+from geo.evaluate_events import evaluate_real_news, evaluate_typing, sentence_key
 from geo.pipeline import Geoparser
 from geo.sentences import split_sentences
 from geo.taxonomy import SUBTYPES
@@ -34,6 +34,23 @@ def test_real_news_detection_and_typing(parser: Geoparser, corpus: tuple[Path, P
     assert sum(r.found.values()) == 2 and sum(r.right.values()) == 2  # both events found, the weather is none
     assert sum(r.typed.values()) == 1  # the drone strike's category; the protest is not an attack on civilians
     assert r.detection() == (1.0, 1.0, 1.0)
+
+
+def test_typing_scores_type_and_status(parser: Geoparser, tmp_path: Path) -> None:
+    """Notes typed and their status told: a planned summit, a drone strike, and a note with no event at all."""
+    notes = [("Leaders will meet at a summit in Geneva next week.", "diplomacy.summit", "planned"),
+             ("Drones hit an oil depot in Russia's Lipetsk region overnight.", "strike.drone", "claimed"),
+             ("The weather in Paris stayed mild all week.", "unrest.protest", "occurred")]
+    path = tmp_path / "notes.jsonl"
+    path.write_text("".join(json.dumps({"text": t, "subtype": s, "status": st}) + "\n" for t, s, st in notes),
+                    encoding="utf-8")
+    t = evaluate_typing(parser, path)
+    assert t.predicted == ["diplomacy.summit", "strike.drone", "other"]
+    assert t.predicted_status == ["planned", "occurred", ""]  # no event, no status
+    found, accuracy, macro = t.status()
+    # Two events found; the summit's status is right, the strike's claim is not told: per status F1 1 (planned),
+    # 0 (claimed: never predicted)
+    assert (found, accuracy, macro) == (2, 0.5, 0.5)
 
 
 def _labels(path: Path) -> list[dict]:

@@ -80,6 +80,12 @@ def test_no_event_on_an_actor_mention(parser: Geoparser, sample_text: str, sampl
         ("The president threatened to impose sanctions on Iran.", "coercion.sanction", "threatened"),
         ("Rebels claimed they captured Goma on Sunday.", "combat.territory_taken", "claimed"),
         ("Thousands of protesters marched through Tbilisi.", "unrest.protest", "occurred"),
+        # a trigger that is itself a threat reports a threat; a demand is an event that occurred
+        ("Tehran vowed to retaliate against the strike on its embassy.", "diplomacy.demand", "threatened"),
+        ("Moscow warned that the deliveries to Kyiv would escalate the war.", "diplomacy.demand", "threatened"),
+        ("Canada demanded the release of its citizens held in Beijing.", "diplomacy.demand", "occurred"),
+        ("Foreign ministers are due to meet in Vienna on Friday.", "diplomacy.summit", "planned"),
+        ("Russia announced plans for a naval base at Port Sudan.", "military.base", "planned"),
     ],
 )
 def test_type_and_status(parser: Geoparser, text: str, subtype: str, status: str) -> None:
