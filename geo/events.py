@@ -162,7 +162,7 @@ def status_of(trigger: Trigger, sentence: Sentence) -> str:
         return best[1]
     if DENIAL.search(before):
         return "denied"  # "The ministry denied that troops had shelled ..."
-    if CLAIMED.search(sentence.text.lower()):
+    if CLAIMED.search(before):
         return "claimed"
     return "occurred"
 

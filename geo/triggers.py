@@ -191,7 +191,10 @@ CUES: list[tuple[str, re.Pattern[str]]] = [
 CLAUSE_START = re.compile(r"[,;:()\u2014\u2013]\s|\s[-\u2014\u2013]\s|\b(?:but|after|because|although|though|while|"
                            r"whereas|since|as|which|who|that|before|when|where)\b")
 DENIAL = re.compile(r"\b(?:denied|denies|deny|rejected\s+(?:reports|claims)|dismissed\s+(?:reports|claims))\b")
-CLAIMED = re.compile(r"\b(?:claimed|claims|alleged(?:ly)?|reportedly|purportedly|unverified|unconfirmed|said\s+it\s+had)\b")
+# Before the trigger: a claim is told before what it claims ("the RSF said it had seized", "forces claimed control of"),
+# and claiming an attack or responsibility for it is no doubt about it.
+CLAIMED = re.compile(r"\b(?:claim(?:ed|s)(?!\s+(?:responsibility|credit)\b)|alleged(?:ly)?|reportedly|purportedly|unverified|"
+                     r"unconfirmed|said\s+it\s+had)\b")
 
 TRIGGERS: list[tuple[str, str]] = [
     # The leading word boundary is checked by the caller: without it the regex engine can skip ahead

@@ -86,6 +86,11 @@ def test_no_event_on_an_actor_mention(parser: Geoparser, sample_text: str, sampl
         ("Canada demanded the release of its citizens held in Beijing.", "diplomacy.demand", "occurred"),
         ("Foreign ministers are due to meet in Vienna on Friday.", "diplomacy.summit", "planned"),
         ("Russia announced plans for a naval base at Port Sudan.", "military.base", "planned"),
+        # a claim comes before what it claims; claiming an attack is no doubt about it
+        ("Protesters marched in Nuuk against American claims on the island.", "unrest.protest", "occurred"),
+        ("Militants claimed responsibility for the suicide bombing at a market in Kabul.", "strike.suicide",
+         "occurred"),
+        ("Police stopped a truck in Laredo allegedly carrying drugs.", "coercion.arrest", "occurred"),
     ],
 )
 def test_type_and_status(parser: Geoparser, text: str, subtype: str, status: str) -> None:
