@@ -104,6 +104,18 @@ def test_two_events_in_one_sentence(parser: Geoparser) -> None:
     assert {"coercion.arrest", "unrest.riot"} <= {e.subtype for e in events}
 
 
+@pytest.mark.parametrize(("text", "subtypes"), [
+    ("Police in Leeds arrested a man accused of stealing two cars.", {"coercion.arrest"}),
+    ("Two car bombs struck a market in Kerbala, killing five people.", {"strike.explosive"}),
+    ("The Syrian government accuses the rebels of using civilians in Homs as human shields.",
+     {"diplomacy.condemnation"}),
+])
+def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser: Geoparser, text: str,
+                                                                           subtypes: set[str]) -> None:
+    """One incident, one event: the accusation behind an arrest, the deaths a bombing caused."""
+    assert {e.subtype for e in _events(parser, text)} == subtypes
+
+
 def test_event_without_place_is_kept_and_flagged(parser: Geoparser) -> None:
     events = _events(parser, "The two sides signed a ceasefire agreement.")
     assert events and all(e.place is None and e.located_by == "unlocated" for e in events)
