@@ -355,6 +355,9 @@ def _eval_events(parser: Any, eval_dir: Path, args: argparse.Namespace) -> None:
               f"by sub-type {t.macro_f1('subtype'):.3f}")
         found, accuracy, status_f1 = t.status()
         print(f"  status of the {found} events found: accuracy {accuracy:.3f}, macro-F1 over statuses {status_f1:.3f}")
+        n, right, unlocated = t.location()
+        print(f"  place of the {n} events found in notes with a gold location: right {right:.3f}, "
+              f"unlocated {unlocated:.3f}")
         print("confusion by category (rows gold, columns predicted):")
         print(t.confusion("category"))
     for labels, what in ((REAL_NEWS_DEV, "dev, choices looked at it"), (REAL_NEWS, "test, no choice did")):

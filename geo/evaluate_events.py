@@ -25,6 +25,7 @@ TR-News), the test set, which none did. The model's veto was chosen on separate 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -33,9 +34,10 @@ from pathlib import Path
 from geo.errors import InputError
 from geo.evaluate import prf, read_jsonl
 from geo.events import OTHER, Trigger, choose_place, extract_events, first_event, unresolved_places
-from geo.models import Toponym
+from geo.models import Event, Toponym
 from geo.pipeline import Geoparser
 from geo.taxonomy import CATEGORIES, SUBTYPES
+from geo.textutil import name_key
 
 
 @dataclass
@@ -89,6 +91,14 @@ class TypingScores:
     # The status of each note and of the event found in it ("" where none was found)
     gold_status: list[str] = field(default_factory=list)
     predicted_status: list[str] = field(default_factory=list)
+    # Where the event found was placed, for each note with a gold location: right, wrong or unlocated
+    located: list[str] = field(default_factory=list)
+
+    def location(self) -> tuple[int, float, float]:
+        """On the notes with a gold location where an event was found: how many, the share placed on it
+        (a place of that name), and the share left unlocated."""
+        n = len(self.located)
+        return n, self.located.count("right") / (n or 1), self.located.count("unlocated") / (n or 1)
 
     def status(self) -> tuple[int, float, float]:
         """On the notes where an event was found: how many, the accuracy of its status, and the macro-F1 over
@@ -131,25 +141,46 @@ class TypingScores:
 TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_test", "heldout_test2")
 
 
-def predict_note(parser: Geoparser, text: str) -> tuple[str, str]:
-    """The sub-type and status of a one-event note: its first event (news leads put the main event first;
-    chosen over the lexicon's priority order on the two development sets), or ``other`` and no status when
-    none fires."""
+def predict_note(parser: Geoparser, text: str) -> Event | None:
+    """The event of a one-event note: its first (news leads put the main event first; chosen over the
+    lexicon's priority order on the two development sets), or None when none fires."""
     events = extract_events(text, parser.geoparse(text))
-    if not events:
-        return OTHER, ""
-    event = first_event(events)
-    return event.subtype, event.status
+    return first_event(events) if events else None
+
+
+# What a gold location may add to the name of the place the event is put on: "southern Israel", "Kyiv region",
+# "Shayrat air base", "Baghdad airport", "Gaza Strip" are placed right on Israel, Kyiv, Shayrat, Baghdad, Gaza.
+# A direction only in lower case: "North Korea" and "South Sudan" are names.
+_DIRECTION = re.compile(r"^(?:(?:north|south)?(?:east|west)?(?:ern)?|central)\s+")
+_DESIGNATOR = re.compile(r"\s+(?:region|province|state|oblast|governorate|district|city|county|prefecture|"
+                         r"(?:air\s+)?base|(?:international\s+)?airport|bridge|coast|strip|corridor|crossing|camp)$")
+
+
+def _place_key(name: str) -> str:
+    return _DESIGNATOR.sub("", name_key(_DIRECTION.sub("", name)))
+
+
+def placed_on(event: Event, gold: str) -> str:
+    """right when the event's place is named ``gold`` (as the text names it, as the gazetteer does, or as an
+    unresolved name; a direction before and a designator after aside), else wrong, or unlocated."""
+    names = [event.place.mention.text, event.place.place.name] if event.place else []
+    names += [event.unresolved_place.text] if event.unresolved_place else []
+    if not names:
+        return "unlocated"
+    key = _place_key(gold)
+    return "right" if any(_place_key(n) == key for n in names) else "wrong"
 
 
 def evaluate_typing(parser: Geoparser, path: Path) -> TypingScores:
     scores = TypingScores()
     for doc in read_jsonl(path):
-        subtype, status = predict_note(parser, doc["text"])
+        event = predict_note(parser, doc["text"])
         scores.gold.append(doc["subtype"])
-        scores.predicted.append(subtype)
+        scores.predicted.append(event.subtype if event else OTHER)
         scores.gold_status.append(doc.get("status") or "occurred")
-        scores.predicted_status.append(status)
+        scores.predicted_status.append(event.status if event else "")
+        if event and doc.get("location"):
+            scores.located.append(placed_on(event, doc["location"]))
     return scores
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.evaluate_events import evaluate_real_news, evaluate_typing, sentence_key
+from geo.evaluate_events import evaluate_real_news, evaluate_typing, placed_on, predict_note, sentence_key
 from geo.pipeline import Geoparser
 from geo.sentences import split_sentences
 from geo.taxonomy import SUBTYPES
@@ -38,12 +38,12 @@ def test_real_news_detection_and_typing(parser: Geoparser, corpus: tuple[Path, P
 
 def test_typing_scores_type_and_status(parser: Geoparser, tmp_path: Path) -> None:
     """Notes typed and their status told: a planned summit, a drone strike, and a note with no event at all."""
-    notes = [("Leaders will meet at a summit in Geneva next week.", "diplomacy.summit", "planned"),
-             ("Drones hit an oil depot in Russia's Lipetsk region overnight.", "strike.drone", "claimed"),
-             ("The weather in Paris stayed mild all week.", "unrest.protest", "occurred")]
+    notes = [("Leaders will meet at a summit in Geneva next week.", "diplomacy.summit", "planned", "Geneva"),
+             ("Drones hit an oil depot in Russia's Lipetsk region overnight.", "strike.drone", "claimed", "Moscow"),
+             ("The weather in Paris stayed mild all week.", "unrest.protest", "occurred", "Paris")]
     path = tmp_path / "notes.jsonl"
-    path.write_text("".join(json.dumps({"text": t, "subtype": s, "status": st}) + "\n" for t, s, st in notes),
-                    encoding="utf-8")
+    path.write_text("".join(json.dumps({"text": t, "subtype": s, "status": st, "location": loc}) + "\n"
+                            for t, s, st, loc in notes), encoding="utf-8")
     t = evaluate_typing(parser, path)
     assert t.predicted == ["diplomacy.summit", "strike.drone", "other"]
     assert t.predicted_status == ["planned", "occurred", ""]  # no event, no status
@@ -51,6 +51,21 @@ def test_typing_scores_type_and_status(parser: Geoparser, tmp_path: Path) -> Non
     # Two events found; the summit's status is right, the strike's claim is not told: per status F1 1 (planned),
     # 0 (claimed: never predicted)
     assert (found, accuracy, macro) == (2, 0.5, 0.5)
+    # Places are scored where an event was found: Geneva is right, Lipetsk is not the (wrong) gold Moscow
+    assert t.located == ["right", "wrong"] and t.location() == (2, 0.5, 0.0)
+
+
+@pytest.mark.parametrize(("text", "gold", "outcome"), [
+    ("Drones hit an oil depot in Russia's Lipetsk region overnight.", "Lipetsk region", "right"),
+    ("Drones hit an oil depot in Russia's Lipetsk region overnight.", "Lipetsk", "right"),  # the designator aside
+    ("Rockets hit towns in southern Israel.", "southern Israel", "right"),  # a lower-case direction aside
+    ("Rockets hit towns in South Korea.", "North Korea", "wrong"),  # but names are names
+    ("Drones hit an oil depot in Russia's Lipetsk region overnight.", "Russia", "wrong"),
+    ("Drones hit an oil depot overnight.", "Russia", "unlocated"),
+])
+def test_placed_on(parser: Geoparser, text: str, gold: str, outcome: str) -> None:
+    event = predict_note(parser, text)
+    assert event is not None and placed_on(event, gold) == outcome
 
 
 def _labels(path: Path) -> list[dict]:
