@@ -62,6 +62,11 @@ _ACTS_AFTER = re.compile(
     # ... or acts on another: "Eritrea captured the island of Hanish", "Russia launched drones at Kyiv"
     r"captured|seized|invaded|annexed|attacked|launched|fired|struck|bombed|shelled|deployed|sent|imposed|"
     r"sanctioned|expelled|recognized|recognised|signed|sold|supplied|offered|pledged)\b")
+# A country before the craft or unit it sends is their owner: "a U.S. drone fired", "UK jets struck" (a town
+# before them is where they are: "the Kyiv drone attack").
+_PLATFORM_AFTER = re.compile(r"^\s+(?:(?:reaper|predator|combat|attack|fighter|stealth|naval|patrol|surveillance|"
+                             r"spy|cargo|transport)\s+)?(?:drones?|warplanes?|jets?|aircraft|planes?|helicopters?|"
+                             r"warships?|vessels?|submarines?|bombers?|commandos|marines|special\s+forces)\b", re.I)
 _LED_BY = re.compile(r"^-(?:led|backed|brokered|sponsored|funded|allied|aligned|supported|made)\b", re.I)
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b", re.I)
@@ -179,6 +184,8 @@ def is_actor(text: str, t: Toponym) -> bool:
     after = text[t.mention.end:t.mention.end + 40]
     if _ACTOR_AFTER.match(after) or _LED_BY.match(after):
         return True
+    if t.place.kind == "country" and _PLATFORM_AFTER.match(after):
+        return True
     # "a claim that Moscow rejects", but not "police in Tokyo said": the place after a locative is where they are
     return bool(_ACTS_AFTER.match(after)) and _locative_score(text, t.mention.start) <= 0.0
 
@@ -195,6 +202,12 @@ def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
 
 
 _NEEDS_LOCATIVE = ("diplomacy.", "support.")
+# Aid and sanctions are placed where they go: "tanks to Ukraine", "$61 billion for Ukraine", "help Colombia",
+# "sanctions on Russia", "severed relations with Qatar". The word before the place, after the trigger.
+_RECIPIENT = {"support.": frozenset({"to", "for", "help", "helping", "helped"}),
+              "coercion.sanction": frozenset({"on", "against", "to", "with", "from"})}
+_QUALIFIES_NOUN = re.compile(r"\s+(?!(?:in|on|at|by|for|from|to|with|and|or|as|after|before|once|over|under|until|"
+                             r"since|amid|which|that|who|if|unless|while|when|where|because|but|of)\b)[a-z]+s\b")
 _NEAR = re.compile(r"\b(?:near|outside|outskirts\s+of|(?:north|south|east|west)\s+of|around|close\s+to)\s+(?:the\s+)?$")
 
 
@@ -216,7 +229,9 @@ _UNKNOWN = [
 ]
 _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
-                               r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b")
+                               r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b"
+                               # an abbreviation cut at its full stop ("St. Sebastian's"), an acronym ("RSF uniforms")
+                               r"|^(?:St|Mt|Ft)$|^[A-Z]{2,6}$")
 
 
 _POSSESSOR = re.compile(r"['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
@@ -304,6 +319,15 @@ def _part_of_trigger(text: str, trigger: Trigger, cand: Candidate) -> bool:
         and bool(_DETERMINER_BEFORE.search(text[max(0, cand.start - 12):cand.start]))
 
 
+def _is_recipient(text: str, trigger: Trigger, cand: Candidate) -> bool:
+    """Whether the place is whom aid or a sanction is for (see _RECIPIENT). Not a place that qualifies the
+    noun after it: "curbs on US exports" are not on the United States."""
+    for prefix, words in _RECIPIENT.items():
+        if trigger.subtype.startswith(prefix):
+            return governing_word(text, cand.start) in words and not _QUALIFIES_NOUN.match(text, cand.end)
+    return False
+
+
 def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), *,
                  unresolved: Sequence[Mention] = (), sentence_start: int = 0, anchor: tuple[int, int] | None = None,
                  candidates: Sequence[tuple[Candidate, Toponym | Mention]] | None = None,
@@ -325,10 +349,14 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
     for cand, obj in cands:
         if cand.actor or cand.container:
             continue
+        recipient = anchor is None and cand.start >= trigger.start and _is_recipient(text, trigger, cand)
         if trigger.subtype.startswith(_NEEDS_LOCATIVE) and _locative_score(text, cand.start) < 2.0 \
-                and not trigger.start <= cand.start < trigger.end:
-            continue  # talks, aid and demands are located only where the text says "in", "at", "to" ...
+                and not recipient and not trigger.start <= cand.start < trigger.end \
+                and not (trigger.subtype == "diplomacy.summit" and governing_word(text, cand.start) == "to"):
+            continue  # talks, aid and demands are located only where the text says "in", "at", "travel to" ...
         p = model.probability(features(text, span, cand, others, sentence_start))
+        if recipient:
+            p = max(p, 0.7)
         if anchor is None and _part_of_trigger(text, trigger, cand):
             p = max(p, 0.8)
         if trigger.subtype.startswith("territory.") and _POSSESSIVE_GAP.match(text[cand.end:trigger.start]):

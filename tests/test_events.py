@@ -116,6 +116,20 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
     assert {e.subtype for e in _events(parser, text)} == subtypes
 
 
+@pytest.mark.parametrize(("text", "place"), [
+    ("Germany will send 14 Leopard tanks to Ukraine.", "Ukraine"),  # aid goes where it is sent
+    ("Britain pledged more anti-tank weapons for Kyiv.", "Kyiv"),
+    ("The EU imposed sanctions on Iran over its nuclear programme.", "Iran"),  # a sanction, where it falls
+    ("Saudi Arabia severed diplomatic relations with Qatar.", "Qatar"),
+    ("Washington imposed curbs on US exports to Sudan.", "Sudan"),  # "US" only qualifies the exports
+    ("The envoy will travel to Moscow for talks with Putin.", "Moscow"),  # talks where one travels to
+    ("Leaders of the breakaway region appealed to Moscow for protection.", None),  # an appeal is not made there
+])
+def test_aid_and_sanctions_are_placed_where_they_go(parser: Geoparser, text: str, place: str | None) -> None:
+    event = _events(parser, text)[0]
+    assert (event.place.mention.text if event.place else None) == place
+
+
 def test_event_without_place_is_kept_and_flagged(parser: Geoparser) -> None:
     events = _events(parser, "The two sides signed a ceasefire agreement.")
     assert events and all(e.place is None and e.located_by == "unlocated" for e in events)
@@ -168,6 +182,8 @@ def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
     ("Israel's three-week offensive in Gaza ended.", "Israel", True),
     ("The talks sought to end Syria's civil war.", "Syria", False),  # a war is where it is fought
     ("Crimea's annexation was condemned.", "Crimea", False),  # the annexed place is the target
+    ("A U.S. drone fired missiles at a convoy leaving Baghdad.", "U.S.", True),  # a country owns its craft
+    ("The Kyiv drone attack killed three people.", "Kyiv", False),  # a town before them is where they struck
 ])
 def test_a_place_that_speaks_is_an_actor(parser: Geoparser, text: str, place: str, actor: bool) -> None:
     from geo.events import is_actor
