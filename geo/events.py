@@ -61,7 +61,8 @@ _ACTS_AFTER = re.compile(
     r"vows|refused|refuses|blamed|blames|protested|protests|retaliated|responded|responds|"
     # ... or acts on another: "Eritrea captured the island of Hanish", "Russia launched drones at Kyiv"
     r"captured|seized|invaded|annexed|attacked|launched|fired|struck|bombed|shelled|deployed|sent|imposed|"
-    r"sanctioned|expelled|recognized|recognised|signed|sold|supplied|offered|pledged)\b")
+    r"sanctioned|expelled|recognized|recognised|signed|sold|supplied|offered|pledged|moved|rushed|called|"
+    r"intercepted|recalled|ordered|suspended|banned|closed|shut)\b")
 # A country before the craft or unit it sends is their owner: "a U.S. drone fired", "UK jets struck" (a town
 # before them is where they are: "the Kyiv drone attack").
 _PLATFORM_AFTER = re.compile(r"^\s+(?:(?:reaper|predator|combat|attack|fighter|stealth|naval|patrol|surveillance|"
@@ -313,7 +314,8 @@ def _part_of_trigger(text: str, trigger: Trigger, cand: Candidate) -> bool:
     Kyiv's forces with weapons", "take control of Greenland"), or a noun modifier of a nominal one
     ("a Greenland takeover", "the Kostroma strike"). Either way the place is what the event is about."""
     if trigger.start <= cand.start < trigger.end:
-        return True
+        # but a strike is not where it was launched from: "a drone launched from Yemen slammed into ..."
+        return not (trigger.subtype.startswith("strike.") and governing_word(text, cand.start) == "from")
     between = text[cand.end:trigger.start]
     return cand.end <= trigger.start and between.strip(" -") == "" and len(between) <= 2 \
         and bool(_DETERMINER_BEFORE.search(text[max(0, cand.start - 12):cand.start]))

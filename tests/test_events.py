@@ -124,8 +124,9 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
     ("Washington imposed curbs on US exports to Sudan.", "Sudan"),  # "US" only qualifies the exports
     ("The envoy will travel to Moscow for talks with Putin.", "Moscow"),  # talks where one travels to
     ("Leaders of the breakaway region appealed to Moscow for protection.", None),  # an appeal is not made there
+    ("A drone launched from Lebanon hit a house in the coastal town of Caesarea.", "Caesarea"),  # not its origin
 ])
-def test_aid_and_sanctions_are_placed_where_they_go(parser: Geoparser, text: str, place: str | None) -> None:
+def test_events_are_placed_where_they_go(parser: Geoparser, text: str, place: str | None) -> None:
     event = _events(parser, text)[0]
     assert (event.place.mention.text if event.place else None) == place
 
@@ -183,6 +184,8 @@ def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
     ("The talks sought to end Syria's civil war.", "Syria", False),  # a war is where it is fought
     ("Crimea's annexation was condemned.", "Crimea", False),  # the annexed place is the target
     ("A U.S. drone fired missiles at a convoy leaving Baghdad.", "U.S.", True),  # a country owns its craft
+    ("The UAE intercepted two missiles fired at Abu Dhabi.", "UAE", True),
+    ("Paris rushed troops to Mali.", "Paris", True),
     ("The Kyiv drone attack killed three people.", "Kyiv", False),  # a town before them is where they struck
 ])
 def test_a_place_that_speaks_is_an_actor(parser: Geoparser, text: str, place: str, actor: bool) -> None:
