@@ -338,7 +338,8 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
 
     The learned model (:mod:`geo.linking`) scores each candidate; general rules it cannot learn from
     untyped data stay rules: an actor or a place that only situates another is never the location,
-    talks and aid need a locative ("in", "at", "to"), and a territorial claim is about its possessor
+    talks and aid need a locative ("in", "at", travelling "to"), aid and sanctions go to whom they are for
+    ("tanks to Ukraine", "sanctions on Iran"), and a territorial claim is about its possessor
     ("Greenland's sovereignty"). ``anchor`` replaces the trigger position when looking in another
     sentence; ``candidates`` (from :func:`link_candidates`) saves recomputing them for each trigger of a
     sentence. Returns ``(None, 0.0)`` when no candidate reaches the model's threshold.
