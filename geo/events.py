@@ -364,6 +364,9 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
             p = max(p, 0.8)
         if trigger.subtype.startswith("territory.") and _POSSESSIVE_GAP.match(text[cand.end:trigger.start]):
             p = max(p, 0.9)  # "Greenland's sovereignty": the possessor is what the claim is about
+        if trigger.subtype.startswith("territory.") and anchor is None and cand.start >= trigger.end \
+                and governing_word(text, cand.start) == "over":
+            p = max(p, 0.95)  # ... unless it is over another place: "Morocco's sovereignty over Western Sahara"
         if p >= model.threshold and (best is None or p > best[0]):
             best = (p, obj)
     return (best[1], best[0]) if best else (None, 0.0)
