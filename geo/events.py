@@ -174,8 +174,10 @@ def status_of(trigger: Trigger, sentence: Sentence) -> str:
 
 
 def _locative_score(text: str, start: int) -> float:
-    """Score of the preposition governing a place: "in Russia's Kostroma region" -> "in"."""
-    return _LOCATIVE.get(governing_word(text, start), 0.0)
+    """Score of the preposition governing a place: "in Russia's Kostroma region" -> "in", and "on the Black Sea
+    resort of Sochi" -> "on" (the preposition of the phrase that names it)."""
+    phrase = _NAMED_BY_PHRASE.search(text, max(0, start - 80), start)
+    return _LOCATIVE.get(governing_word(text, phrase.start() if phrase else start), 0.0)
 
 
 def is_actor(text: str, t: Toponym) -> bool:
@@ -197,6 +199,9 @@ def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
     possessor = _POSSESSOR.match(text, t.mention.end, t.mention.end + 40)
     if possessor and possessor.end() - 1 in starts:
         return True  # "Mogadishu's Yaqshid district", "Russia's Kostroma region", but not "Bethlehem's Church"
+    qualifier = _QUALIFIES_PLACE.match(text, t.mention.end)
+    if qualifier and qualifier.end() in starts:
+        return True  # "the Red Sea port city of Hodeidah", "the Black Sea resort of Sochi"
     before = text[max(0, t.mention.start - 40):t.mention.start]
     # "Paloch County of Western Lakes State", "a town near Iraq's Baquba": Y only situates X
     return bool(_SITUATED_OF.search(before))
@@ -239,6 +244,11 @@ _POSSESSOR = re.compile(r"['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
 # Name and settlement word both capitalised ("Paloch County of"): in "the southern city of Kandahar" or "the West
 # Bank village of Beitunia" the lower-case word introduces the place itself, which does not situate it.
 _SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$")
+# "the Black Sea resort of", "the southern port city of": a phrase that introduces the name after it
+_NAMED_BY_PHRASE = re.compile(r"\b(?:(?!(?:" + "|".join(_LOCATIVE) + r")\b)[\w’'-]+\s+){0,3}(?:" + SETTLEMENT[3:-1]
+                              + r"|port|resort|capital)\s+of\s+(?:the\s+)?$")
+_QUALIFIES_PLACE = re.compile(r"\s+(?:[a-z-]+\s+){0,2}(?:" + SETTLEMENT[3:-1]
+                              + r"|port|resort|capital|enclave|exclave)s?\s+of\s+(?:the\s+)?")
 _SETTLEMENT_OF = re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")
 _SETTLEMENT_AFTER = re.compile(r"^\s+" + SETTLEMENT + r"\b")
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")

@@ -15,13 +15,13 @@ _W = r"[\w'’-]+"  # one word
 _GAP = rf"(?:\s+{_W}){{0,5}}?\s+"  # up to five words in between
 
 _RAW: dict[str, list[str]] = {
-    "strike.intercepted": [r"\bintercepted\s+(?:[\w’'-]+\s+){0,4}(?:projectiles|missiles|drones|rockets)\b", r"\bshot\s+down\s+(?:[\w’'-]+\s+){0,4}(?:missiles|drones|rockets)\b",
+    "strike.intercepted": [r"\b(?:knocked|blown|blasted|shot)\s+(?:[\w’\'-]+\s+){0,4}out\s+of\s+the\s+sky\b", r"\bintercepted\s+(?:[\w’'-]+\s+){0,4}(?:projectiles|missiles|drones|rockets)\b", r"\bshot\s+down\s+(?:[\w’'-]+\s+){0,4}(?:missiles|drones|rockets)\b",
         rf"\b(?:intercept(?:ed|s|ing)?|shot\s+down|downed|repelled){_GAP}(?:[\w’'-]+\s+)?(?:drones?|missiles?|rockets?|uavs?)\b",
         rf"\b(?:drones?|missiles?|rockets?|uavs?){_GAP}(?:were|was|been|being)\s+(?:intercepted|shot\s+down|downed|destroyed\s+in\s+the\s+air)",
         r"\bair\s+defen[cs]es?\s+(?:intercepted|shot\s+down|downed|repelled|destroyed)",
         r"\b(?:brought|bringing)\s+down\s+(?:[\w’'-]+\s+){0,5}(?:drones?|missiles?|rockets?|uavs?)\b",
     ],
-    "strike.chemical": [r"\bchemical\s+(?:weapons?|attacks?|agents?)\b", r"\b(?:sarin|chlorine\s+gas|nerve\s+agent|mustard\s+gas|novichok)\b",
+    "strike.chemical": [r"\btoxic\s+agents?\b", r"\bchemical\s+(?:weapons?|attacks?|agents?)\b", r"\b(?:sarin|chlorine\s+gas|nerve\s+agent|mustard\s+gas|novichok)\b",
         r"\bnerve\s+agents?\b", r"\bgas\s+attacks?\b",
         r"\b(?:toxic|poison|incapacitating|nerve)\s+gas\b",
     ],
@@ -71,7 +71,7 @@ _RAW: dict[str, list[str]] = {
                                r"\b(?:gained|regained)\s+(?:control|ground)\b",
         r"\b(?:strolled|marched|swept|walked|drove)\s+(?:back\s+)?into\b", r"\bfull\s+control\b", r"\btook\s+over\s+(?:[\w’'-]+\s+){0,3}(?:headquarters|buildings?|offices|airport|base|town|city|village)\b", r"\blaid\s+down\s+(?:their\s+)?arms\b", r"\b(?:fell|falling)\s+to\b", r"\bretreated\s+from\b", r"\bpushed\s+(?:[\w’'-]+\s+){0,3}out\s+of\b",
     ],
-    "combat.clash": [r"\bexchanged\s+fire\b", r"\battack(?:ed|s)?\s+(?:an?\s+|the\s+)?(?:[\w’'-]+\s+){0,2}(?:post|base|positions?|checkpoint|convoy|barracks|outpost)s?\b", r"\bencircled\b", r"\boffensive\b", r"\bclash(?:ed|es)?\b", r"\bfighting\b", r"\bgun\s*(?:fight|battle)s?\b", r"\bfirefights?\b", r"\bexchange\s+of\s+fire\b",
+    "combat.clash": [r"\btraded\s+(?:[\w’\'-]+\s+){0,2}(?:fire|gunfire|shots)\b", r"\bexchanged\s+fire\b", r"\battack(?:ed|s)?\s+(?:an?\s+|the\s+)?(?:[\w’'-]+\s+){0,2}(?:post|base|positions?|checkpoint|convoy|barracks|outpost)s?\b", r"\bencircled\b", r"\boffensive\b", r"\bclash(?:ed|es)?\b", r"\bfighting\b", r"\bgun\s*(?:fight|battle)s?\b", r"\bfirefights?\b", r"\bexchange\s+of\s+fire\b",
                      r"\bambush(?:ed)?\b", r"\bfought\b", r"\bbattled?\b", r"\bcounter-?offensive\b", r"\bassault\s+on\b", r"\bskirmish(?:es)?\b",
         r"\bexchanged\s+(?:[\w’'-]+\s+){0,3}fire\b", r"\bstreet\s+fighting\b", r"\bheavy\s+fighting\b", r"\bfierce\s+(?:battles?|fighting|clashes)\b", r"\bfire\s*fights?\b",
         r"\battack(?:ed|s)?\s+(?:an?\s+|the\s+)?(?:[\w’'-]+\s+){0,2}(?:detachment|garrison|patrol|camp|station|posts)\b", r"\bopened\s+fire\s+on\s+(?:[\w’'-]+\s+){0,2}(?:soldiers|troops|police|officers|gendarmes|positions|patrols?)\b", r"\bshoot-?outs?\b", r"\bgun\s*battles?\b",
@@ -115,7 +115,7 @@ _RAW: dict[str, list[str]] = {
         r"\bthronged\b", r"\bpitched\s+(?:[\w’'-]+\s+){0,2}tents\b", r"\bencampments?\b", r"\bcamped\s+out\b", r"\bpoured\s+(?:onto|into)\s+the\s+streets\b", r"\bfilled\s+the\s+streets\b", r"\bvigils?\b", r"\bmarch(?:es)?\s+(?:through|on|to)\b",
         r"\b(?:opened\s+fire|fired)\s+on\s+(?:[\w’'-]+\s+){0,3}(?:protesters|demonstrators|crowds|marchers)\b", r"\bcleared\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}(?:sit-in|camp|encampment|square)\b",
     ],
-    "coercion.sanction": [r"\bexpulsions?\b", r"\bsever(?:ed|s|ing)\s+(?:diplomatic\s+)?(?:relations|ties)\b", r"\bsuspend(?:ed|s|ing)?\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,3}(?:treaty|trade|flights|visas?|imports|exports)\b", r"\bdowngrad(?:ed|ing|es)\s+(?:diplomatic\s+)?(?:ties|relations)\b", r"\bban(?:ned|s)?\s+(?:[\w’'-]+\s+){0,3}(?:carriers|airlines|flights)\b", r"\b(?:ordered|told)\s+(?:[\w’'-]+\s+){0,3}diplomats\s+to\s+leave\b", r"\bhalted\s+(?:imports|exports|certification|trade)\b", r"\bcut\s+(?:[\w’'-]+\s+){0,4}off\s+from\b", r"\bban(?:ned)?\s+(?:on\s+)?imports\b", r"\bsanction(?:s|ed)?\b", r"\bembargo(?:es)?\b", r"\b(?:froze|freeze|freezing)\s+(?:[\w’'-]+\s+){0,2}assets\b",
+    "coercion.sanction": [r"\btravel\s+bans?\b", r"\basset\s+freezes?\b", r"\bsuspend(?:ed|s|ing)?\s+(?:[\w’\'-]+\s+){0,2}membership\b", r"\bcut\s+(?:off\s+)?(?:diplomatic\s+)?(?:relations|ties)\b", r"\bexpulsions?\b", r"\bsever(?:ed|s|ing)\s+(?:diplomatic\s+)?(?:relations|ties)\b", r"\bsuspend(?:ed|s|ing)?\s+(?:the\s+|its\s+)?(?:[\w’'-]+\s+){0,3}(?:treaty|trade|flights|visas?|imports|exports)\b", r"\bdowngrad(?:ed|ing|es)\s+(?:diplomatic\s+)?(?:ties|relations)\b", r"\bban(?:ned|s)?\s+(?:[\w’'-]+\s+){0,3}(?:carriers|airlines|flights)\b", r"\b(?:ordered|told)\s+(?:[\w’'-]+\s+){0,3}diplomats\s+to\s+leave\b", r"\bhalted\s+(?:imports|exports|certification|trade)\b", r"\bcut\s+(?:[\w’'-]+\s+){0,4}off\s+from\b", r"\bban(?:ned)?\s+(?:on\s+)?imports\b", r"\bsanction(?:s|ed)?\b", r"\bembargo(?:es)?\b", r"\b(?:froze|freeze|freezing)\s+(?:[\w’'-]+\s+){0,2}assets\b",
                           r"\bexpel(?:led|s)?\s+(?:[\w’'-]+\s+){0,3}(?:diplomats?|ambassador)\b", r"\brecall(?:ed|s)?\s+(?:its\s+)?ambassadors?\b",
                           r"\btariffs?\b", r"\bexport\s+(?:ban|controls)\b", r"\bsevered\s+(?:diplomatic\s+)?ties\b",
         r"\bban(?:ned|s)?\s+(?:[\w’'-]+\s+){0,4}(?:exports|imports|textile|oil|crude)\b", r"\bcapped\s+(?:[\w’'-]+\s+){0,4}(?:imports|exports|prices?)\b", r"\bstop\s+buying\b", r"\bprice\s+cap\b", r"\bblacklist(?:ed)?\b", r"\bexpelled\b",

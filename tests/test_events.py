@@ -126,6 +126,8 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
     ("Leaders of the breakaway region appealed to Moscow for protection.", None),  # an appeal is not made there
     ("A drone launched from Lebanon hit a house in the coastal town of Caesarea.", "Caesarea"),  # not its origin
     ("Washington recognised Morocco's sovereignty over Western Sahara.", "Western Sahara"),  # what it is over
+    ("African leaders met on the Black Sea resort of Sochi.", "Sochi"),  # the sea only qualifies the resort
+    ("Missiles struck the Black Sea port city of Odesa overnight.", "Odesa"),
 ])
 def test_events_are_placed_where_they_go(parser: Geoparser, text: str, place: str | None) -> None:
     event = _events(parser, text)[0]

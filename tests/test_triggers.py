@@ -88,3 +88,16 @@ def test_people_shot_are_attacked(text: str, found: bool) -> None:
 def test_arrests_are_detentions(text: str, found: bool) -> None:
     low = fold(text)
     assert any(t.subtype == "coercion.arrest" for t in _scan(low, text, 0)) is found
+
+
+@pytest.mark.parametrize(("text", "subtype"), [
+    ("Government troops and rebels traded fire on the outskirts of the town.", "combat.clash"),
+    ("The EU imposed travel bans and asset freezes on the general and his aides.", "coercion.sanction"),
+    ("The Arab League voted to suspend Syria's membership.", "coercion.sanction"),
+    ("Algeria cut diplomatic ties with Morocco.", "coercion.sanction"),
+    ("The battery knocked a Grad rocket out of the sky.", "strike.intercepted"),
+    ("Troops used toxic agents against villagers.", "strike.chemical"),
+])
+def test_news_vocabulary(text: str, subtype: str) -> None:
+    low = fold(text)
+    assert any(t.subtype == subtype for t in _scan(low, text, 0))
