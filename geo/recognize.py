@@ -83,6 +83,15 @@ def _forms(entries: tuple[tuple[Place, str], ...]) -> str:
     return "name"
 
 
+# Words that begin place names in Arabic, Hebrew, Persian and Turkic ("well", "mountain", "valley", "gate",
+# "cape", "father of"): alone they match small places elsewhere ("Khan" is a town in Germany's gazetteer
+# entries, "Jebel" one in Romania), but before another name they are only its first word.
+GENERIC_HEADS = frozenset("""khan jebel jabal djebel wadi ain ein bab ras deir dayr kafr kfar tell tal tel beit bayt
+    umm abu bir nahr qasr sheikh shaykh marj jisr hayy dar bandar kuh koh dasht chah kala qala qalat qalaat
+    ard tall jazirat""".split())
+_NAME_GOES_ON = re.compile(r"^[ -](?:[A-Z]|(?:al|el|ad|ar|as|ash|at|az|an|ul|e|i)-)")
+
+
 class Recognizer:
     """Finds place mentions; one instance per gazetteer, reusable across documents and threads."""
 
@@ -130,6 +139,8 @@ class Recognizer:
         if not big and prev_word[:1].isupper() and not prev_word.endswith((".", ",")) \
                 and fold(prev_word) in self.given and before.endswith(" "):
             return False  # "Vladimir Putin", "Paris Hilton": a given name right before the match
+        if single and key in GENERIC_HEADS and _NAME_GOES_ON.match(after):
+            return False  # "Khan Sheikhoun", "Jebel Marra", "Wadi al-Hummus": the first word of a longer name
         nxt = _WORD_AFTER.match(after)
         if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS \
                 and (fold(nxt.group(1)) in self.family or small) and not self._is_place_word(nxt.group(1)):

@@ -52,6 +52,15 @@ def test_people_dates_and_words_are_not_places(parser: Geoparser, text: str) -> 
     assert parser.recognize(text) == []
 
 
+@pytest.mark.parametrize(("text", "not_a_mention"), [
+    ("Warplanes dropped bombs on the town of Khan Sheikhoun.", "Khan"),  # the first word of a longer name
+    ("Government troops attacked rebels in Jebel Marra.", "Jebel"),
+    ("Bulldozers razed homes in Wadi al-Hummus.", "Wadi"),
+])
+def test_the_first_word_of_a_longer_name_is_no_place(parser: Geoparser, text: str, not_a_mention: str) -> None:
+    assert not_a_mention not in [m.text for m in parser.recognize(text)]
+
+
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
 
