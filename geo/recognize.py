@@ -88,7 +88,8 @@ def _forms(entries: tuple[tuple[Place, str], ...]) -> str:
 # entries, "Jebel" one in Romania), but before another name they are only its first word.
 GENERIC_HEADS = frozenset("""khan jebel jabal djebel wadi ain ein bab ras deir dayr kafr kfar tell tal tel beit bayt
     umm abu bir nahr qasr sheikh shaykh marj jisr hayy dar bandar kuh koh dasht chah kala qala qalat qalaat
-    ard tall jazirat""".split())
+    ard tall jazirat bint ibn bani beni""".split())
+_HEAD_BEFORE = re.compile(r"(?:^|[^\w'’-])([A-Z][a-z]+)[ -]$")
 _NAME_GOES_ON = re.compile(r"^[ -](?:[A-Z]|(?:al|el|ad|ar|as|ash|at|az|an|ul|e|i)-)")
 
 
@@ -141,6 +142,9 @@ class Recognizer:
             return False  # "Vladimir Putin", "Paris Hilton": a given name right before the match
         if single and key in GENERIC_HEADS and _NAME_GOES_ON.match(after):
             return False  # "Khan Sheikhoun", "Jebel Marra", "Wadi al-Hummus": the first word of a longer name
+        head = _HEAD_BEFORE.search(before)
+        if head and fold(head.group(1)) in GENERIC_HEADS:
+            return False  # ... or the rest of it: "Jbeil" in "Bint Jbeil", "Afar" in "Tal Afar"
         nxt = _WORD_AFTER.match(after)
         if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS \
                 and (fold(nxt.group(1)) in self.family or small) and not self._is_place_word(nxt.group(1)):

@@ -56,6 +56,8 @@ def test_people_dates_and_words_are_not_places(parser: Geoparser, text: str) -> 
     ("Warplanes dropped bombs on the town of Khan Sheikhoun.", "Khan"),  # the first word of a longer name
     ("Government troops attacked rebels in Jebel Marra.", "Jebel"),
     ("Bulldozers razed homes in Wadi al-Hummus.", "Wadi"),
+    ("Fighters clashed in the town of Bint Jbeil.", "Jbeil"),  # ... or the rest of it
+    ("Militants overran Tal Afar.", "Afar"),
 ])
 def test_the_first_word_of_a_longer_name_is_no_place(parser: Geoparser, text: str, not_a_mention: str) -> None:
     assert not_a_mention not in [m.text for m in parser.recognize(text)]
