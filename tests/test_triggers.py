@@ -97,6 +97,9 @@ def test_arrests_are_detentions(text: str, found: bool) -> None:
     ("Algeria cut diplomatic ties with Morocco.", "coercion.sanction"),
     ("The battery knocked a Grad rocket out of the sky.", "strike.intercepted"),
     ("Troops used toxic agents against villagers.", "strike.chemical"),
+    ("Two men steered a small boat laden with explosives alongside the destroyer.", "strike.explosive"),
+    ("Washington alone expelled 60 Russian diplomats.", "coercion.sanction"),
+    ("The State Department cleared a possible sale to Ukraine of 210 Javelin missiles.", "support.military_aid"),
 ])
 def test_news_vocabulary(text: str, subtype: str) -> None:
     low = fold(text)
