@@ -210,7 +210,8 @@ def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
 _NEEDS_LOCATIVE = ("diplomacy.", "support.")
 # Aid and sanctions are placed where they go: "tanks to Ukraine", "$61 billion for Ukraine", "help Colombia",
 # "sanctions on Russia", "severed relations with Qatar". The word before the place, after the trigger.
-_RECIPIENT = {"support.": frozenset({"to", "for", "help", "helping", "helped"}),
+_RECIPIENT = {"support.": frozenset({"to", "for", "help", "helping", "helped", "supply", "supplying", "supplied",
+                                     "furnish", "furnished", "arm", "armed", "equip", "equipped"}),
               "coercion.sanction": frozenset({"on", "against", "to", "with", "from"})}
 _QUALIFIES_NOUN = re.compile(r"\s+(?!(?:in|on|at|by|for|from|to|with|and|or|as|after|before|once|over|under|until|"
                              r"since|amid|which|that|who|if|unless|while|when|where|because|but|of)\b)[a-z]+s\b")
@@ -324,8 +325,9 @@ def _part_of_trigger(text: str, trigger: Trigger, cand: Candidate) -> bool:
     Kyiv's forces with weapons", "take control of Greenland"), or a noun modifier of a nominal one
     ("a Greenland takeover", "the Kostroma strike"). Either way the place is what the event is about."""
     if trigger.start <= cand.start < trigger.end:
-        # but a strike is not where it was launched from: "a drone launched from Yemen slammed into ..."
-        return not (trigger.subtype.startswith("strike.") and governing_word(text, cand.start) == "from")
+        # but a strike's trigger runs from the weapon to the verb, and a place between them says where the weapon
+        # came from or who sent it: "a drone launched from Yemen slammed into", "drones launched by Ukraine hit"
+        return not trigger.subtype.startswith("strike.")
     between = text[cand.end:trigger.start]
     return cand.end <= trigger.start and between.strip(" -") == "" and len(between) <= 2 \
         and bool(_DETERMINER_BEFORE.search(text[max(0, cand.start - 12):cand.start]))
@@ -362,7 +364,8 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
     for cand, obj in cands:
         if cand.actor or cand.container:
             continue
-        recipient = anchor is None and cand.start >= trigger.start and _is_recipient(text, trigger, cand)
+        recipient = anchor is None and (cand.start >= trigger.start or trigger.subtype.startswith("support.")) \
+            and _is_recipient(text, trigger, cand)
         if trigger.subtype.startswith(_NEEDS_LOCATIVE) and _locative_score(text, cand.start) < 2.0 \
                 and not recipient and not trigger.start <= cand.start < trigger.end \
                 and not (trigger.subtype == "diplomacy.summit" and governing_word(text, cand.start) == "to"):

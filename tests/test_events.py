@@ -118,6 +118,8 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
 
 @pytest.mark.parametrize(("text", "place"), [
     ("Germany will send 14 Leopard tanks to Ukraine.", "Ukraine"),  # aid goes where it is sent
+    ("Britain announced a deal to supply Ukraine with more than 5,000 air-defence missiles.", "Ukraine"),
+    ("Drones launched by Ukraine hit the Engels air base in the Saratov region.", "Engels"),  # not its sender
     ("Britain pledged more anti-tank weapons for Kyiv.", "Kyiv"),
     ("The EU imposed sanctions on Iran over its nuclear programme.", "Iran"),  # a sanction, where it falls
     ("Saudi Arabia severed diplomatic relations with Qatar.", "Qatar"),
