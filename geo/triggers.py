@@ -58,7 +58,7 @@ _RAW: dict[str, list[str]] = {
         r"\bsnatched\b", r"\btaken\s+away\b", r"\bhuman\s+shields?\b", r"\bhostage-taking\b", r"\b(?:seized|held|holding)\s+(?:[\w’'-]+\s+){0,4}hostages?\b",
         r"\bseized\s+by\s+(?:[\w’'-]+\s+){0,2}(?:gunmen|militants|kidnappers|rebels|fighters|men|abductors)\b",
     ],
-    "civilians.attack": [r"\b(?:shot|stabbed|beaten|bludgeoned|strangled|burned)\s+to\s+death\b", r"\bfired\s+on\s+(?:[\w’'-]+\s+){0,2}(?:civilians|mourners|worshippers)\b", r"\bkilled\s+(?:[\w’'-]+\s+){0,3}(?:civilians|villagers|men|women|children)\b", r"\bmassacre(?:d|s)?\b", r"\bopened\s+fire\s+on\b(?!\s+(?:[\w’'-]+\s+){0,2}(?:soldiers|troops|police|officers|gendarmes|positions|patrols?|protesters|demonstrators|crowds|marchers))", r"\bgunmen\b", r"\bexecuted\b", r"\bmass\s+shooting\b",
+    "civilians.attack": [r"\bgunned\s+down\b", r"\b(?:shot|stabbed|beaten|bludgeoned|strangled|burned)\s+to\s+death\b", r"\bfired\s+on\s+(?:[\w’'-]+\s+){0,2}(?:civilians|mourners|worshippers)\b", r"\bkilled\s+(?:[\w’'-]+\s+){0,3}(?:civilians|villagers|men|women|children)\b", r"\bmassacre(?:d|s)?\b", r"\bopened\s+fire\s+on\b(?!\s+(?:[\w’'-]+\s+){0,2}(?:soldiers|troops|police|officers|gendarmes|positions|patrols?|protesters|demonstrators|crowds|marchers))", r"\bgunmen\b", r"\bexecuted\b", r"\bmass\s+shooting\b",
                          r"\bcivilians?\s+(?:were\s+|was\s+)?(?:killed|shot|attacked|wounded)\b", r"\b(?:killed|shot\s+dead|attacked)\s+(?:\d+\s+|several\s+|dozens\s+of\s+)?(?:civilians|villagers|worshippers|students|farmers)\b",
                          r"\bstabb(?:ed|ing)\b", r"\bslaughtered\b",
         r"\bshot\s+dead\b", r"\bshot\s+and\s+(?:killed|wounded|injured)\b",

@@ -99,6 +99,7 @@ def test_arrests_are_detentions(text: str, found: bool) -> None:
     ("Troops used toxic agents against villagers.", "strike.chemical"),
     ("Two men steered a small boat laden with explosives alongside the destroyer.", "strike.explosive"),
     ("Washington alone expelled 60 Russian diplomats.", "coercion.sanction"),
+    ("The candidate was gunned down as he left a campaign rally.", "civilians.attack"),
     ("The State Department cleared a possible sale to Ukraine of 210 Javelin missiles.", "support.military_aid"),
 ])
 def test_news_vocabulary(text: str, subtype: str) -> None:
