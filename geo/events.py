@@ -208,10 +208,11 @@ def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
 
 
 _NEEDS_LOCATIVE = ("diplomacy.", "support.")
-# Aid and sanctions are placed where they go: "tanks to Ukraine", "$61 billion for Ukraine", "help Colombia",
-# "sanctions on Russia", "severed relations with Qatar". The word before the place, after the trigger.
+# Aid, sanctions and troops are placed where they go: "tanks to Ukraine", "$61 billion for Ukraine", "help Colombia",
+# "sanctions on Russia", "severed relations with Qatar", "troops to Afghanistan". The word before the place.
 _RECIPIENT = {"support.": frozenset({"to", "for", "help", "helping", "helped", "supply", "supplying", "supplied",
                                      "furnish", "furnished", "arm", "armed", "equip", "equipped"}),
+              "military.deployment": frozenset({"to", "into"}), "military.intervention": frozenset({"to", "into"}),
               "coercion.sanction": frozenset({"on", "against", "to", "with", "from"})}
 _QUALIFIES_NOUN = re.compile(r"\s+(?!(?:in|on|at|by|for|from|to|with|and|or|as|after|before|once|over|under|until|"
                              r"since|amid|which|that|who|if|unless|while|when|where|because|but|of)\b)[a-z]+s\b")
@@ -223,7 +224,9 @@ _PARTICLE = r"(?:al|el|ad|ar|as|ash|at|az|an|ul|de|du|la|bin|ibn)"
 # A word's apostrophe may be inside a name ("N'Djamena", "Ra’i") but not start a possessive ("Mogadishu's").
 _CAPITALISED = r"[A-Z](?:[\w-]|['’](?!s\b))+"
 _NAME = (r"((?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + r")"
-         r"(?:\s+(?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + "|" + _PARTICLE + r"(?=\s+[A-Z])))*)")
+         r"(?:\s+(?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + "|" + _PARTICLE + r"(?=\s+[A-Z])))*"
+         # "the Line of Control", "the Gulf of Oman", "the Temple of Hatshepsut"
+         r"(?:\s+of\s+(?:the\s+)?" + _CAPITALISED + r")?)")
 _UNKNOWN = [
     # "in Jobar", "near the Tal Hamad", "In Bapunagar, another district"
     (re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside|[Ii]nside|into|across|around|throughout)\s+(?:the\s+)?"
@@ -238,7 +241,9 @@ _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|
                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
                                r"His|Her|Their|Its|Our|A|An|Mr|Mrs|Ms|Dr|President|Parliament|Congress|Court)\b"
                                # an abbreviation cut at its full stop ("St. Sebastian's"), an acronym ("RSF uniforms")
-                               r"|^(?:St|Mt|Ft)$|^[A-Z]{2,6}$")
+                               r"|^(?:St|Mt|Ft)$|^[A-Z]{2,6}$"
+                               # an adjective: "in RSF-held areas", "in Kurdish-controlled towns"
+                               r"|^\S*-(?:held|controlled|occupied|run|led|backed|dominated|based)$")
 
 
 _POSSESSOR = re.compile(r"['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")

@@ -128,6 +128,8 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
     ("Leaders of the breakaway region appealed to Moscow for protection.", None),  # an appeal is not made there
     ("A drone launched from Lebanon hit a house in the coastal town of Caesarea.", "Caesarea"),  # not its origin
     ("Washington recognised Morocco's sovereignty over Western Sahara.", "Western Sahara"),  # what it is over
+    ("Speaking to cadets at West Point, Obama said he would deploy 30,000 additional troops to Afghanistan.",
+     "Afghanistan"),  # troops go where they are sent
     ("African leaders met on the Black Sea resort of Sochi.", "Sochi"),  # the sea only qualifies the resort
     ("Missiles struck the Black Sea port city of Odesa overnight.", "Odesa"),
 ])
@@ -156,6 +158,8 @@ def test_unknown_place_name_is_kept_as_unresolved(parser: Geoparser) -> None:
     ("In Qwzapunagar, police shot a man.", ["Qwzapunagar"]),  # a sentence's first word
     ("In the Qwzagestani capital, police shot a man.", []),  # an adjective before a noun
     ("Rebels captured the Qwzokkadicholai base and the island of Qwzcroix.", ["Qwzokkadicholai", "Qwzcroix"]),
+    ("Shells fell across the Line of Qwzontrol overnight.", ["Line of Qwzontrol"]),  # a name with "of"
+    ("Fighting flared in St. Qwzebastian's parish and in RSF-held areas.", []),  # a cut abbreviation, an acronym
 ])
 def test_unresolved_place_names(parser: Geoparser, text: str, names: list[str]) -> None:
     from geo.events import unresolved_places
