@@ -131,6 +131,7 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
     ("Speaking to cadets at West Point, Obama said he would deploy 30,000 additional troops to Afghanistan.",
      "Afghanistan"),  # troops go where they are sent
     ("African leaders met on the Black Sea resort of Sochi.", "Sochi"),  # the sea only qualifies the resort
+    ("The leaders agreed to hold a summit in the Belarusian capital Minsk on Wednesday.", "Minsk"),
     ("Missiles struck the Black Sea port city of Odesa overnight.", "Odesa"),
 ])
 def test_events_are_placed_where_they_go(parser: Geoparser, text: str, place: str | None) -> None:
