@@ -7,12 +7,14 @@ overlaps a gold LOCATION span. Precision = right links / links made; recall = ri
 events that have a gold location. The linking model is trained on the even-numbered records
 (scripts/train_linker.py), so the figure that counts is the one on the odd-numbered, held-out ones.
 
-Typing: hand-written ACLED-style notes with gold sub-type, in four sets (data/eval/): events_gold
-(written with the lexicon, in-sample), events_heldout_dev and events_heldout_test (written by
-someone who never saw the lexicon, split by article) and events_heldout_dev2 (a third writer, same
-rule). The lexicon was widened looking only at the two dev sets' errors, so the test half is the
-honest figure. Macro-F1 by category and by sub-type, and how well the status of the events found is
-told (occurred, planned, threatened, claimed, denied, intercepted).
+Typing: hand-written ACLED-style notes with gold sub-type, status and location (data/eval/): events_gold
+(written with the lexicon, in-sample), events_heldout_dev and events_heldout_test (written by someone
+who never saw the lexicon, split by article), events_heldout_dev2 (a third writer),
+events_heldout_dev3 / events_heldout_test2 (a fourth) and events_heldout_dev4 (four more, one per region
+of the world). Rules were made looking only at the dev sets' errors, so the test sets are the honest
+figures. Macro-F1 by category and by sub-type; how well the status of the events found is told
+(occurred, planned, threatened, claimed, denied, intercepted); and whether they are placed on the gold
+location.
 
 Real news: notes are all events; news is mostly not. Sentences drawn at random (each naming a gold
 place), labelled by a coder who never saw the system's output with the sub-type they report or
@@ -138,7 +140,7 @@ class TypingScores:
 
 
 # The typing sets in data/eval, in-sample first, the never-examined test halves last.
-TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_test", "heldout_test2")
+TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_dev4", "heldout_test", "heldout_test2")
 
 
 def predict_note(parser: Geoparser, text: str) -> Event | None:
