@@ -46,6 +46,7 @@ def test_recognises_unicode_and_exonyms(parser: Geoparser, text: str, expected: 
         "We met in March and again in May.",
         "Reading the report took an hour.",
         "Mr. Jackson declined to comment.",
+        "Arab residents marched after the funeral.",  # a people, not the town of Arab, Alabama
     ],
 )
 def test_people_dates_and_words_are_not_places(parser: Geoparser, text: str) -> None:
