@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from geo.actors import organisations
 from geo.linking import SETTLEMENT, Candidate, features, governing_word, load_model
 from geo.models import Event, Mention, Toponym
 from geo.sentences import Sentence, split_sentences
@@ -474,7 +475,10 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
                    for m in unresolved_places(sentence.text, ())]
         unknown = [m for m in unknown if not any(t.mention.start < m.end and m.start < t.mention.end for t in here)]
         cands = link_candidates(text, here, unknown)
-        actors = tuple(dict.fromkeys(obj.place.name for c, obj in cands if c.actor and isinstance(obj, Toponym)))
+        # Doers and targets in the order the sentence names them: places that act, then organisations ("Hamas")
+        named = [(obj.mention.start, obj.place.name) for c, obj in cands if c.actor and isinstance(obj, Toponym)]
+        named += [(sentence.start + offset, name) for offset, name in organisations(sentence.text)]
+        actors = tuple(dict.fromkeys(name for _, name in sorted(named)))
         prev_cands = None
         for trigger in triggers:
             found, score = choose_place(text, trigger, here, sentence_start=sentence.start,
