@@ -100,6 +100,10 @@ def test_arrests_are_detentions(text: str, found: bool) -> None:
     ("Two men steered a small boat laden with explosives alongside the destroyer.", "strike.explosive"),
     ("Washington alone expelled 60 Russian diplomats.", "coercion.sanction"),
     ("The candidate was gunned down as he left a campaign rally.", "civilians.attack"),
+    ("More than 20 countries ordered out over 100 Russian diplomats.", "coercion.sanction"),
+    ("Guards opened fire in the square, killing at least 11 people.", "civilians.attack"),
+    ("An envelope addressed to the president tested positive for ricin.", "strike.chemical"),
+    ("Police tore down thousands of shacks in the township.", "coercion.destruction"),
     ("The State Department cleared a possible sale to Ukraine of 210 Javelin missiles.", "support.military_aid"),
 ])
 def test_news_vocabulary(text: str, subtype: str) -> None:
