@@ -104,6 +104,7 @@ def test_arrests_are_detentions(text: str, found: bool) -> None:
     ("Guards opened fire in the square, killing at least 11 people.", "civilians.attack"),
     ("An envelope addressed to the president tested positive for ricin.", "strike.chemical"),
     ("Police tore down thousands of shacks in the township.", "coercion.destruction"),
+    ("The memorandum grants Israel $38 billion in defence assistance.", "support.military_aid"),
     ("The State Department cleared a possible sale to Ukraine of 210 Javelin missiles.", "support.military_aid"),
 ])
 def test_news_vocabulary(text: str, subtype: str) -> None:
