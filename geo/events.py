@@ -251,12 +251,12 @@ _POSSESSOR = re.compile(r"['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
 # Name and settlement word both capitalised ("Paloch County of"): in "the southern city of Kandahar" or "the West
 # Bank village of Beitunia" the lower-case word introduces the place itself, which does not situate it.
 _SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$")
-# "the Black Sea resort of", "the southern port city of", "Kazakhstan's capital": a phrase that introduces the name
-# after it
-_NAMED_BY_PHRASE = re.compile(r"\b(?:(?!(?:" + "|".join(_LOCATIVE) + r")\b)[\w’'-]+\s+){0,3}(?:" + SETTLEMENT[3:-1]
-                              + r"|port|resort|capital)\s+(?:of\s+(?:the\s+)?)?$")
-_QUALIFIES_PLACE = re.compile(r"\s+(?:[a-z-]+\s+){0,2}(?:" + SETTLEMENT[3:-1]
-                              + r"|port|resort|capital|enclave|exclave)s?\s+of\s+(?:the\s+)?")
+# The words of a phrase that names the place after it: "the Black Sea resort of", "the southern port city of",
+# "Kazakhstan's capital"
+_PHRASE_NOUN = SETTLEMENT[3:-1] + r"|port|resort|capital"
+_NAMED_BY_PHRASE = re.compile(r"\b(?:(?!(?:" + "|".join(_LOCATIVE) + r")\b)[\w’'-]+\s+){0,3}(?:" + _PHRASE_NOUN
+                              + r")\s+(?:of\s+(?:the\s+)?)?$")
+_QUALIFIES_PLACE = re.compile(r"\s+(?:[a-z-]+\s+){0,2}(?:" + _PHRASE_NOUN + r"|enclave|exclave)s?\s+of\s+(?:the\s+)?")
 _SETTLEMENT_OF = re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?$")
 _SETTLEMENT_AFTER = re.compile(r"^\s+" + SETTLEMENT + r"\b")
 _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
