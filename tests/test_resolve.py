@@ -45,6 +45,17 @@ def test_georgia_country_or_state_by_context(parser: Geoparser) -> None:
     assert south.place.kind == "admin1" and south.place.country == "US"
 
 
+@pytest.mark.parametrize(("text", "name", "region"), [
+    ("Thousands marched in Barcelona for a vote on Catalonia's independence.", "Catalonia", "Catalonia"),
+    ("Wildfires spread across Tuscany and Sardinia this week.", "Tuscany", "Tuscany"),
+    ("Farmers blocked roads in Brittany and Normandy.", "Normandy", "Normandy"),  # not Normandy, Missouri
+    ("Fighting spread from Darfur to the Kordofan region.", "Kordofan region", "Kordofan"),
+])
+def test_regions_above_provinces_resolve(parser: Geoparser, text: str, name: str, region: str) -> None:
+    t = _one(parser, text, name)
+    assert (t.place.name, t.place.kind) == (region, "admin1")
+
+
 def test_region_phrase_beats_city_of_same_name(parser: Geoparser) -> None:
     t = _one(parser, "Drones struck a depot in the Kostroma region.", "Kostroma region")
     assert t.place.kind == "admin1"
