@@ -108,7 +108,9 @@ class Builder:
         con.executemany("INSERT INTO shapes VALUES (?,?)", self.shapes.items())
         # Only ordinary words that are also one-word place names matter to the recogniser.
         single = {k for k in key_ids if " " not in k}
+        con.executemany("INSERT INTO words VALUES (?,?)", ((w, "english") for w in words["english"]))
         words = {**words, "common": words["common"] & single}
+        words = {kind: ws for kind, ws in words.items() if kind != "english"}  # looked up in the table only
         con.executemany("INSERT INTO words VALUES (?,?)",
                         ((w, kind) for kind, ws in words.items() for w in ws))
         con.execute("CREATE INDEX names_key ON names (key_id)")
@@ -449,13 +451,16 @@ def add_curated(b: Builder) -> None:
 
 
 def word_lists() -> dict[str, set[str]]:
-    """Ordinary English words, given names, and never-a-place words, all as folded keys."""
+    """Ordinary English words (lower-case ones, and all of web2 as ``english``), given names, and
+    never-a-place words, all as folded keys."""
     from english_words import get_english_words_set
 
     web2 = get_english_words_set(["web2"], lower=False)
     common = {w for w in web2 if w.islower() and w.isalpha()}
     stop = {name_key(w) for w in _stop_words()}
-    return {"common": common, "given": _faker_names(("first_names", "first_names_male", "first_names_female")),
+    english = {name_key(w) for w in web2 if w.isalpha()}  # also "Latin", "Sunday": words, not surnames
+    return {"common": common, "english": english,
+            "given": _faker_names(("first_names", "first_names_male", "first_names_female")),
             "family": _faker_names(("last_names",)), "stop": stop}
 
 

@@ -55,6 +55,7 @@ class Gazetteer:
         self.entries = lru_cache(maxsize=200_000)(self._entries)
         self.admin1 = lru_cache(maxsize=20_000)(self._admin1)
         self.key_id = lru_cache(maxsize=200_000)(self._key_id)
+        self.is_english = lru_cache(maxsize=20_000)(self._is_english)
 
     def _con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
@@ -75,6 +76,12 @@ class Gazetteer:
     def words(self, kind: str) -> frozenset[str]:
         """Word lists stored with the gazetteer: ``common``, ``given``, ``family`` or ``stop``."""
         return self._words()[kind]
+
+    def _is_english(self, word: str) -> bool:
+        """Whether ``word`` (lower case) is an ordinary English word (the web2 list, looked up in the file: the
+        few questions asked do not justify loading all 235,000 words)."""
+        return self._con().execute("SELECT 1 FROM words WHERE word = ? AND kind = 'english'",
+                                   (word,)).fetchone() is not None
 
     @lru_cache(maxsize=1)  # noqa: B019 (one gazetteer per process)
     def _words(self) -> dict[str, frozenset[str]]:

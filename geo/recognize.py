@@ -147,8 +147,12 @@ class Recognizer:
             return False  # ... or the rest of it: "Jbeil" in "Bint Jbeil", "Afar" in "Tal Afar"
         nxt = _WORD_AFTER.match(after)
         if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS \
-                and (fold(nxt.group(1)) in self.family or small) and not self._is_place_word(nxt.group(1)):
-            return False  # "Paris Hilton", "Florence Nightingale": a given name followed by a surname
+                and (fold(nxt.group(1)) in self.family or small
+                     or self._alone_elsewhere(text, surface, nxt.group(1))) \
+                and not self._is_place_word(nxt.group(1)):
+            # "Paris Hilton", "Florence Nightingale": a given name followed by a surname, known as one or used
+            # alone elsewhere in the text ("Vladimir Putin ... Putin said")
+            return False
         if single and small and (key in surnames or _SPEECH.match(after)):
             return False  # "Steele said", or "Steele" after "Michael Steele" earlier in the text
         if single and not big and key in self.common and not surface.isupper():
@@ -178,6 +182,17 @@ class Recognizer:
         window = text[max(0, start - 60):start + 60]
         letters = [c for c in window if c.isalpha()]
         return len(letters) > 20 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+    def _alone_elsewhere(self, text: str, first: str, word: str) -> bool:
+        """Whether ``word``, no English word, occurs in the text other than right after ``first``: a surname used
+        on its own ("Vladimir Putin ... Putin said"), not a word of an organisation's name ("Texas Army",
+        "Richmond Fire Department")."""
+        if word.isupper() or text.count(word) <= text.count(f"{first} {word}"):
+            return False
+        key = re.sub(r"['’]s?$", "", fold(word))  # "Cowboys'", "Putin's"
+        if len(key) <= 3:
+            return False  # an abbreviation as often as a name: "Madison Twp."
+        return not self.gaz.is_english(key) and not (key.endswith("s") and self.gaz.is_english(key[:-1]))
 
     def _is_place_word(self, word: str) -> bool:
         kid = self.gaz.key_id(word)

@@ -64,6 +64,19 @@ def test_the_first_word_of_a_longer_name_is_no_place(parser: Geoparser, text: st
     assert not_a_mention not in [m.text for m in parser.recognize(text)]
 
 
+@pytest.mark.parametrize(("text", "mentions"), [
+    # A given name before a word the text also uses alone, no English word: a surname
+    ("Joe Biden and Vladimir Putin met in Geneva. Putin said the talks were useful.", ["Geneva"]),
+    ("Police in Vladimir detained ten. Vladimir Oblast police said the men were armed.",
+     ["Vladimir", "Vladimir Oblast"]),
+    # ... but an English word after a town is the name of one of its institutions, even said alone
+    ("The Richmond Fire Department responded. The fire was out by noon.", ["Richmond"]),
+    ("Tickets for the Dallas Cowboys' game sold out. The Cowboys won.", ["Dallas"]),
+])
+def test_a_surname_used_alone_makes_a_person(parser: Geoparser, text: str, mentions: list[str]) -> None:
+    assert [m.text for m in parser.recognize(text)] == mentions
+
+
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
 
