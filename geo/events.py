@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from geo.actors import organisations
 from geo.linking import SETTLEMENT, Candidate, features, governing_word, load_model
-from geo.models import Event, Mention, Toponym
+from geo.models import Event, Mention, Place, Toponym
+from geo.resolve import inside
 from geo.sentences import Sentence, split_sentences
 from geo.textutil import fold
 from geo.triggers import (
@@ -192,6 +193,53 @@ def is_actor(text: str, t: Toponym) -> bool:
         return True
     # "a claim that Moscow rejects", but not "police in Tokyo said": the place after a locative is where they are
     return bool(_ACTS_AFTER.match(after)) and _locative_score(text, t.mention.start) <= 0.0
+
+
+# Between two places of one list: "Kharkiv, Odesa and Dnipro", "Kostroma or Lipetsk", "Bakhmut and the Avdiivka area"
+_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?(?:the\s+)?|\s+(?:and|or)\s+(?:the\s+)?")
+_LOCAL_KINDS = frozenset(("city", "admin1", "admin2", "feature"))
+_LIST_BEFORE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?$", re.I)
+_NAME_AFTER = re.compile(r"\s+[A-Z]")
+
+
+def listed_with(text: str, place: Toponym, here: Sequence[Toponym]) -> list[Toponym]:
+    """The other places of a list that ``place`` is part of ("strikes hit Kharkiv, Odesa and Dnipro"): each is
+    the location of the same event, which ACLED codes once per location. Only towns and regions: a list of
+    countries names parties or recipients ("sanctions on Iran and Russia") as often as places. A list needs an
+    "and" or "or"; "Bakhmut, Donetsk" or "Springfield, Illinois" name a place and its region, and no place
+    that contains another or is an actor is taken."""
+    if place.place.kind not in _LOCAL_KINDS:
+        return []
+    ordered = sorted(here, key=lambda t: t.mention.start)
+    i = next((k for k, t in enumerate(ordered) if t is place), None)
+    if i is None:
+        return []
+    chain, gaps = [], []
+    for step in (1, -1):
+        current, k = place, i + step
+        while 0 <= k < len(ordered):
+            t = ordered[k]
+            left, right = (current, t) if step == 1 else (t, current)
+            gap = text[left.mention.end:right.mention.start]
+            if not _LIST_GAP.fullmatch(gap):
+                break
+            chain.append(t)
+            gaps.append(gap)
+            current, k = t, k + step
+    if not any(re.search(r"\b(?:and|or)\b", g) for g in gaps):
+        return []
+    first = min([place, *chain], key=lambda t: t.mention.start)
+    last = max([place, *chain], key=lambda t: t.mention.start)
+    if _LIST_BEFORE.search(text, max(0, first.mention.start - 20), first.mention.start) \
+            or _NAME_AFTER.match(text, last.mention.end):
+        return []  # "tension between Moscow and Washington", "troops from Trinidad and Antigua", "the Saint Peter
+        # and Saint Paul Church": parties, origins, or the words of one name
+    return [t for t in chain if t.place.kind in _LOCAL_KINDS and t.place.id != place.place.id
+            and not is_actor(text, t) and not _contains(t.place, place.place) and not _contains(place.place, t.place)]
+
+
+def _contains(region: Place, place: Place) -> bool:
+    return region.kind in ("admin1", "admin2") and inside(place, region)
 
 
 def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
@@ -431,8 +479,10 @@ def resolve_date(sentence: str, doc_date: dt.date | None) -> str | None:
     return None
 
 
-def _event_id(doc_id: str, trigger: Trigger) -> str:
-    digest = hashlib.sha1(f"{doc_id}|{trigger.start}|{trigger.subtype}".encode()).hexdigest()[:10]
+def _event_id(doc_id: str, trigger: Trigger, place_start: int | None = None) -> str:
+    """Stable across runs; ``place_start`` tells apart the events of one trigger at the places of a list."""
+    key = f"{doc_id}|{trigger.start}|{trigger.subtype}" + (f"|{place_start}" if place_start is not None else "")
+    digest = hashlib.sha1(key.encode()).hexdigest()[:10]
     return f"{doc_id}-{digest}" if doc_id else digest
 
 
@@ -502,13 +552,17 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             confidence = (0.45 if typed_by == "lexicon" else 0.3) + (0.15 if " " in trigger.text.strip() else 0.0)
             confidence += {"sentence": 0.25, "previous_sentence": 0.1, "unresolved": 0.1, "unlocated": 0.0}[located_by]
             confidence += 0.1 if score >= 0.75 else 0.0
-            events.append(Event(
-                id=_event_id(doc_id, trigger), subtype=trigger.subtype, status=status_of(trigger, sentence),
-                trigger=trigger.text, trigger_start=trigger.start, trigger_end=trigger.end,
-                sentence=sentence.text, sentence_start=sentence.start, sentence_end=sentence.end,
-                place=place, geo_precision=geo_precision(text, place) if place else None, actors=actors,
-                date=resolve_date(sentence.text, doc_date), confidence=min(confidence, 0.95),
-                located_by=located_by, unresolved_place=named, typed_by=typed_by))
+            status, date = status_of(trigger, sentence), resolve_date(sentence.text, doc_date)
+            # The first place, then the others of a list it is part of: one event per location
+            others = listed_with(text, place, here) if place is not None and located_by == "sentence" else []
+            for k, at in enumerate([place, *others]):
+                events.append(Event(
+                    id=_event_id(doc_id, trigger, at.mention.start if k else None), subtype=trigger.subtype,
+                    status=status, trigger=trigger.text, trigger_start=trigger.start, trigger_end=trigger.end,
+                    sentence=sentence.text, sentence_start=sentence.start, sentence_end=sentence.end,
+                    place=at, geo_precision=geo_precision(text, at) if at else None, actors=actors,
+                    date=date, confidence=min(confidence, 0.95),
+                    located_by=located_by, unresolved_place=named, typed_by=typed_by))
     return _drop_coarse_duplicates(events, sentences)
 
 

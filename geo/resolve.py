@@ -165,7 +165,7 @@ class Resolver:
         out = []
         for place in m.candidates:
             score = self.prior(place, forms.get(place.id, "name"))
-            if place.kind == "city" and any(_inside(place, r) for r in regions):
+            if place.kind == "city" and any(inside(place, r) for r in regions):
                 score += self.w.namesake  # Kyiv the city, not the region named after it
             if qualifier and (place.country in qualifier or place.admin1 in qualifier):
                 score += self.w.qualifier
@@ -247,7 +247,7 @@ def _cell(place: Place) -> tuple[int, int]:
     return int(math.floor(place.lat * 2)), int(math.floor(place.lon * 2))
 
 
-def _inside(place: Place, region: Place) -> bool:
+def inside(place: Place, region: Place) -> bool:
     """Whether a place lies in a region: same admin1 code, or within the region's bounding box."""
     if place.country != region.country:
         return False

@@ -139,6 +139,25 @@ def test_events_are_placed_where_they_go(parser: Geoparser, text: str, place: st
     assert (event.place.mention.text if event.place else None) == place
 
 
+@pytest.mark.parametrize(("text", "places"), [
+    ("Russian missiles hit Kharkiv, Odesa and Dnipro overnight, killing six.", {"Kharkiv", "Odesa", "Dnipro"}),
+    ("Fighting raged in Izium and Kupiansk as troops advanced.", {"Izyum", "Kupyansk"}),
+    # a place and its region are one place; the town after them is another
+    ("Police arrested 40 protesters in Springfield, Illinois, and Chicago.", {"Springfield", "Chicago"}),
+    ("Shelling hit Bakhmut, Donetsk, on Monday.", {"Bakhmut"}),  # no "and": a town and its region
+    ("The US imposed sanctions on Iran and Russia.", {"Iran"}),  # countries: parties as often as places
+    ("Bombers patrolled amid tension between Moscow and Washington.", None),  # parties, not places
+])
+def test_one_event_per_place_of_a_list(parser: Geoparser, text: str, places: set[str] | None) -> None:
+    events = _events(parser, text)
+    assert len(events) == 1 or len({e.trigger_start for e in events}) == 1
+    if places is None:
+        assert len([e for e in events if e.place]) <= 1
+        return
+    assert {e.place.place.name for e in events if e.place} == places
+    assert len({e.id for e in events}) == len(events)  # each its own id
+
+
 def test_event_without_place_is_kept_and_flagged(parser: Geoparser) -> None:
     events = _events(parser, "The two sides signed a ceasefire agreement.")
     assert events and all(e.place is None and e.located_by == "unlocated" for e in events)
