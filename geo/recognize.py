@@ -91,6 +91,11 @@ GENERIC_HEADS = frozenset("""khan jebel jabal djebel wadi ain ein bab ras deir d
     ard tall jazirat bint ibn bani beni""".split())
 _HEAD_BEFORE = re.compile(r"(?:^|[^\w'’-])([A-Z][a-z]+)[ -]$")
 _NAME_GOES_ON = re.compile(r"^[ -](?:[A-Z]|(?:al|el|ad|ar|as|ash|at|az|an|ul|e|i)-)")
+# A Romance-language name goes on past its particle: "San Vicente del Caguán", "Santa Cruz de la Sierra" (the
+# gazetteer would have matched the whole name if it had it); and a name glued to the words before it by hyphens
+# is part of a longer name: "Mar-a-Lago", "Saint-Germain-en-Laye".
+_PARTICLE_AFTER = re.compile(r"^ (?:del|de la|de los|de las|de|do|da|dos|das|di) [A-Z]")
+_GLUED_BEFORE = re.compile(r"\b[A-Z]\w*-[a-z]{1,3}-$")
 
 
 class Recognizer:
@@ -142,6 +147,8 @@ class Recognizer:
             return False  # "Vladimir Putin", "Paris Hilton": a given name right before the match
         if single and key in GENERIC_HEADS and _NAME_GOES_ON.match(after):
             return False  # "Khan Sheikhoun", "Jebel Marra", "Wadi al-Hummus": the first word of a longer name
+        if _PARTICLE_AFTER.match(after) or _GLUED_BEFORE.search(before):
+            return False
         head = _HEAD_BEFORE.search(before)
         if head and fold(head.group(1)) in GENERIC_HEADS:
             return False  # ... or the rest of it: "Jbeil" in "Bint Jbeil", "Afar" in "Tal Afar"

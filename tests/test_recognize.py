@@ -77,6 +77,18 @@ def test_a_surname_used_alone_makes_a_person(parser: Geoparser, text: str, menti
     assert [m.text for m in parser.recognize(text)] == mentions
 
 
+@pytest.mark.parametrize(("text", "mentions"), [
+    ("Rebels attacked San Vicente del Caguán on Monday.", []),  # a longer name than the gazetteer's San Vicente
+    ("Ships crossed the Strait of Juan de Fuca.", []),
+    ("Flooding hit Santa Cruz de la Sierra.", ["Santa Cruz de la Sierra"]),  # the whole name, when known
+    ("Carnival in Rio de Janeiro drew crowds.", ["Rio de Janeiro"]),
+    ("Trump flew to Mar-a-Lago on Friday.", []),  # glued by hyphens to the words before it
+    ("The firm sells a made-in-China phone.", ["China"]),
+])
+def test_a_part_of_a_longer_name_is_no_place(parser: Geoparser, text: str, mentions: list[str]) -> None:
+    assert [m.text for m in parser.recognize(text)] == mentions
+
+
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
 
