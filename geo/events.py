@@ -29,11 +29,12 @@ from geo.triggers import (
     CLAUSE_START,
     CUES,
     DENIAL,
+    SEARCHED,
     SUBSUMES,
     THREAT,
     TRIGGERS,
     UNANCHORED,
-    spaced,
+    word_starts,
 )
 from geo.triggers import pattern as trigger_pattern
 from geo.typer import NONE, decide, enabled, load_typer, mask_places
@@ -103,13 +104,11 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
     has: dict[str, bool] = {}  # second word -> whether the text has it
     out = []
     size = len(low)
-    for end, stem in ANCHOR_AUTOMATON.iter(spaced(low)):
-        start = end - len(stem) + 1
-        if start and low[start - 1].isalnum():
-            continue
+    for end, stem in ANCHOR_AUTOMATON.iter(word_starts(low)):
+        start = end - len(stem)  # in ``low``: the automaton's text starts with one more space
         words = BY_WORD.get(stem)
         if words is not None:
-            after = end + 1  # a whole word: what follows is no word character (as the patterns' \b says)
+            after = end  # a whole word: what follows is no word character (as the patterns' \b says)
             if after == size or not (low[after].isalnum() or low[after] == "_"):
                 out.extend(Trigger(TRIGGERS[k][0], offset + start, offset + after, original[start:after])
                            for k in words)
@@ -123,6 +122,16 @@ def _scan(low: str, original: str, offset: int) -> list[Trigger]:
             m = trigger_pattern(k).match(low, start)
             if m:
                 out.append(Trigger(TRIGGERS[k][0], offset + start, offset + m.end(), original[start:m.end()]))
+    for k, second in SEARCHED:
+        if second is not None and second not in low:
+            continue
+        pattern, code = trigger_pattern(k), TRIGGERS[k][0]
+        m = pattern.search(low)
+        while m is not None:  # every start, as the automaton would try them (matches may overlap)
+            start = m.start()
+            if start == 0 or not low[start - 1].isalnum():
+                out.append(Trigger(code, offset + start, offset + m.end(), original[start:m.end()]))
+            m = pattern.search(low, start + 1)
     for k in UNANCHORED:
         code = TRIGGERS[k][0]
         for m in trigger_pattern(k).finditer(low):

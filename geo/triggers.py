@@ -11,6 +11,8 @@ import re
 
 import ahocorasick
 
+from geo.typer import FUNCTION_WORDS
+
 _W = r"[\w'’-]+"  # one word
 _GAP = rf"(?:\s+{_W}){{0,5}}?\s+"  # up to five words in between
 
@@ -217,7 +219,7 @@ def _first_words(pattern: str) -> tuple[str, ...] | None:
     """Stems one of which every match starts with ("missiles?" -> "missile"), or None if unknown.
 
     Lets a scan skip patterns whose first word the text does not contain at all. A stem that is a whole
-    word ends with a space, to be looked for in the text with whitespace turned into spaces (see spaced).
+    word ends with a space, to be looked for in the text with whitespace turned into spaces (see word_starts).
     """
     body = pattern.removeprefix(r"\b")
     if body.startswith("(?:"):
@@ -250,7 +252,7 @@ def _first_words(pattern: str) -> tuple[str, ...] | None:
         if rest[:1] in ("?", "*"):
             stem = stem[:-1]
         elif rest.startswith(r"\s"):
-            stem += " "  # a whole word: "car\s+bombs?" starts at "car", not at "carried" (see spaced)
+            stem += " "  # a whole word: "car\s+bombs?" starts at "car", not at "carried" (see word_starts)
         if len(stem.strip()) < 2:
             return None
         stems.append(stem)
@@ -298,12 +300,18 @@ WORD_FORMS: list[tuple[str, ...] | None] = [_word_forms(p) for _, p in TRIGGERS]
 BY_WORD: dict[str, list[int]] = {}
 BY_STEM: dict[str, list[tuple[int, str | None]]] = {}
 UNANCHORED: list[int] = []
+# Patterns that start with an everyday function word ("in custody", "to leave the area", "not negotiable"): the
+# words are everywhere, so rather than trying the pattern at each of thousands of them, the regex searches the
+# text, and only a text that has the pattern's second word (see _second_word).
+SEARCHED: list[tuple[int, str | None]] = []
 for _k, (_stems, _forms) in enumerate(zip(ANCHORS, WORD_FORMS, strict=True)):
     if _forms is not None:
         for _form in _forms:
             BY_WORD.setdefault(_form, []).append(_k)
     elif _stems is None:
         UNANCHORED.append(_k)
+    elif all(_stem.strip() in FUNCTION_WORDS for _stem in _stems):
+        SEARCHED.append((_k, SECOND_WORDS[_k]))
     else:
         for _stem in _stems:
             if not any(_other != _stem and _stem.startswith(_other) for _other in _stems):
@@ -311,24 +319,48 @@ for _k, (_stems, _forms) in enumerate(zip(ANCHORS, WORD_FORMS, strict=True)):
 
 
 def _anchor_automaton() -> ahocorasick.Automaton:
-    """One automaton over every word and stem a scan starts from (each key is its own value)."""
+    """One automaton over every word and stem a scan starts from, each after a space (see word_starts): it
+    finds them only where a word starts. The value is the word or stem itself."""
     automaton = ahocorasick.Automaton()
     for key in BY_WORD.keys() | BY_STEM.keys():
-        automaton.add_word(key, key)
+        automaton.add_word(" " + key.replace("-", " "), key)
     automaton.make_automaton()
     return automaton
 
 
 ANCHOR_AUTOMATON = _anchor_automaton()
-_SPACES = {c: " " for c in range(0x3100) if chr(c).isspace() and chr(c) != " "}
-_OTHER_SPACE = re.compile(r"[^\S ]")
 
 
-def spaced(text: str) -> str:
-    """``text`` with every character ``\\s`` matches as a space, one for one (offsets hold): where whole-word
-    stems are looked for. Line breaks are the usual case, replaced without a per-character table."""
-    text = text.replace("\n", " ")
-    return text.translate(_SPACES) if _OTHER_SPACE.search(text) else text
+class _Breaks(dict):
+    """str.translate's table: every character that is not a letter or digit to a space, one for one (so offsets
+    hold), looked up once per character met."""
+
+    def __missing__(self, code: int) -> int:
+        self[code] = value = code if chr(code).isalnum() else 32
+        return value
+
+
+_BREAKS = _Breaks()
+_ASCII_BREAKS = bytes(c if chr(c).isalnum() else 32 for c in range(256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _break(m: re.Match[str]) -> str:
+    return m.group(0) if m.group(0).isalnum() else " "
+
+
+def word_starts(text: str) -> str:
+    """A space, then ``text`` with every character that is no letter or digit as a space: where the anchor
+    automaton looks, so that a key (" stem") matches only where a word starts, and a whole-word stem ("car ")
+    wherever no letter follows. A match at ``end`` in it starts at ``end - len(key) + 1`` in ``text``.
+
+    News copy is ASCII but for its quotes and dashes: those go first, then bytes.translate does the rest in
+    a fifth of str.translate's time."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(_break, text)
+        if not text.isascii():  # letters of other scripts
+            return " " + text.translate(_BREAKS)
+    return " " + text.encode("ascii").translate(_ASCII_BREAKS).decode("ascii")
 
 
 # When both are in one sentence, the first reading explains the second ("drones hit ... triggering
