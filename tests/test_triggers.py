@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.events import _scan
+from geo.events import _scan, find_triggers
+from geo.sentences import Sentence
 from geo.textutil import fold
-from geo.triggers import ANCHORS, TRIGGERS, _first_words, _word_forms, spaced
+from geo.triggers import ANCHORS, TRIGGERS, _first_words, _word_forms, word_starts
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "paris-coalition-summit.txt"
 # Whole-word stems next to line breaks, tabs and no-break spaces; prefixes of longer words; optional first words.
@@ -62,9 +63,23 @@ def test_first_words() -> None:
     assert sum(a is None for a in ANCHORS) <= 3
 
 
-def test_spaced_keeps_offsets() -> None:
-    text = "a\nb\tc\u00a0d\u2009e  f"
-    assert spaced(text) == "a b c d e  f" and len(spaced(text)) == len(text)
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a\nb\tc\u00a0d\u2009e  f", " a b c d e  f"),  # every kind of space
+    ("drone-strike, “shelling”: x_y", " drone strike   shelling   x y"),  # punctuation and quotes
+    ("Київ—ok", " київ ok"),  # letters of other scripts stay
+])
+def test_word_starts_keeps_offsets(text: str, expected: str) -> None:
+    assert word_starts(text.lower()) == expected and len(word_starts(text)) == len(text) + 1
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("He was taken into custody on Monday.", True),  # a pattern that starts with a function word
+    ("The island is not for sale, she said.", True),
+    ("The mission to custody-free zones ended.", False),
+])
+def test_patterns_that_start_with_a_function_word(text: str, found: bool) -> None:
+    hits = find_triggers(Sentence(0, len(text), text))
+    assert any(t.subtype in ("coercion.arrest", "diplomacy.rejection") for t in hits) == found
 
 
 @pytest.mark.parametrize(("text", "found"), [
