@@ -296,12 +296,12 @@ def add_regions(b: Builder, units: list[tuple[int, dict, dict | None]]) -> None:
     for row in _rows(DATA / "regions.tsv"):
         iso, by, value = row["country"], row["by"], row["value"]
         members = [(pid, geom) for pid, p, geom in units if p.get("iso_a2") == iso and (
-            p.get("region") == value if by == "region" else value in (p.get("name_alt") or "").split("|"))]
+            value in (p.get("name_alt") or "").split("|") if by == "alt" else p.get(by) == value)]
         if len(members) < 2 or any(geom is None for _, geom in members):
             raise SystemExit(f"regions.tsv: {iso} {by}={value} matches {len(members)} units with shapes")
         area = unary_union([shape(geom).buffer(0) for _, geom in members])
         label = area.centroid if area.contains(area.centroid) else area.representative_point()
-        code = _majority_code(b, iso, area) if by == "region" else ""
+        code = _majority_code(b, iso, area) if by != "alt" else ""
         geojson, bbox = _simplified(mapping(area), 0.01)
         pid = b.add_place(name=row["name"], kind="admin1", lat=label.y, lon=label.x, country=iso,
                           admin1="" if code in taken else code, bbox=bbox)

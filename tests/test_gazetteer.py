@@ -113,6 +113,12 @@ def test_colliding_codes_do_not_put_a_town_in_another_region(gazetteer: Gazettee
     assert gazetteer.lookup("Aude", kind="admin1")[0].admin1 != paris.admin1
 
 
+@pytest.mark.parametrize(("name", "country"), [("Puntland", "SO"), ("Vojvodina", "RS"), ("Republika Srpska", "BA")])
+def test_regions_from_natural_earths_geounits(gazetteer: Gazetteer, name: str, country: str) -> None:
+    places = gazetteer.lookup(name, kind="admin1")
+    assert places and places[0].country == country and gazetteer.shape(places[0].id)
+
+
 @pytest.mark.parametrize(("name", "country"), [("Crimea", "UA"), ("Somaliland", "SO"), ("Northern Cyprus", "CY")])
 def test_regions_take_the_country_of_their_towns(gazetteer: Gazetteer, name: str, country: str) -> None:
     assert gazetteer.lookup(name, kind="admin1")[0].country == country
