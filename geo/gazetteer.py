@@ -78,8 +78,8 @@ class Gazetteer:
         return self._words()[kind]
 
     def _is_english(self, word: str) -> bool:
-        """Whether ``word`` (lower case) is an ordinary English word (the web2 list, looked up in the file: the
-        few questions asked do not justify loading all 235,000 words)."""
+        """Whether ``word`` (a folded key) is a word of English, capitalised ones ("Latin", "Sunday") included (the
+        web2 list, looked up in the file: the few questions asked do not justify loading all 235,000 words)."""
         return self._con().execute("SELECT 1 FROM words WHERE word = ? AND kind = 'english'",
                                    (word,)).fetchone() is not None
 
