@@ -158,6 +158,20 @@ def test_one_event_per_place_of_a_list(parser: Geoparser, text: str, places: set
     assert len({e.id for e in events}) == len(events)  # each its own id
 
 
+@pytest.mark.parametrize(("text", "doer"), [
+    ("Hamas fighters were killed by Israeli strikes in Gaza on Monday.", "Israel"),  # the agent of a passive
+    ("Ukrainian troops were attacked by Russian drones near Bakhmut.", "Russia"),
+    ("Israeli jets struck Hamas positions in Gaza.", "Israel"),  # active: in the order named
+    ("Houthi rebels backed by Iran attacked a ship off Yemen.", "Houthis"),  # who backs the attackers
+    ("Syrian and Russian jets began the day by striking Islamic State positions near Aleppo.", "Syria"),  # means
+    ("Civilians were killed in Russian airstrikes, according to a report by the Syrian Network for Human Rights.",
+     "Russia"),  # a source
+])
+def test_the_doer_is_the_first_actor(parser: Geoparser, text: str, doer: str) -> None:
+    events = _events(parser, text)
+    assert events and all(e.actors[0] == doer for e in events)
+
+
 def test_event_without_place_is_kept_and_flagged(parser: Geoparser) -> None:
     events = _events(parser, "The two sides signed a ceasefire agreement.")
     assert events and all(e.place is None and e.located_by == "unlocated" for e in events)
