@@ -155,7 +155,7 @@ class Recognizer:
         nxt = _WORD_AFTER.match(after)
         if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS \
                 and (fold(nxt.group(1)) in self.family or small
-                     or self._alone_elsewhere(text, surface, nxt.group(1))) \
+                     or self._alone_elsewhere(text, m.start, surface, nxt.group(1))) \
                 and not self._is_place_word(nxt.group(1)):
             # "Paris Hilton", "Florence Nightingale": a given name followed by a surname, known as one or used
             # alone elsewhere in the text ("Vladimir Putin ... Putin said")
@@ -190,11 +190,13 @@ class Recognizer:
         letters = [c for c in window if c.isalpha()]
         return len(letters) > 20 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
-    def _alone_elsewhere(self, text: str, first: str, word: str) -> bool:
-        """Whether ``word``, no English word, occurs in the text other than right after ``first``: a surname used
-        on its own ("Vladimir Putin ... Putin said"), not a word of an organisation's name ("Texas Army",
-        "Richmond Fire Department")."""
-        if word.isupper() or text.count(word) <= text.count(f"{first} {word}"):
+    def _alone_elsewhere(self, text: str, start: int, first: str, word: str) -> bool:
+        """Whether ``word``, no English word, occurs near ``start`` other than right after ``first``: a surname
+        used on its own ("Vladimir Putin ... Putin said"), not a word of an organisation's name ("Texas Army",
+        "Richmond Fire Department"). Near: within 20,000 characters, an article's length, so that a huge text
+        is not searched once per name."""
+        near = text[max(0, start - 20_000):start + 20_000]
+        if word.isupper() or near.count(word) <= near.count(f"{first} {word}"):
             return False
         key = re.sub(r"['’]s?$", "", fold(word))  # "Cowboys'", "Putin's"
         if len(key) <= 3:

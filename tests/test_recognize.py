@@ -89,6 +89,13 @@ def test_a_part_of_a_longer_name_is_no_place(parser: Geoparser, text: str, menti
     assert [m.text for m in parser.recognize(text)] == mentions
 
 
+def test_a_surname_counts_within_an_articles_length(parser: Geoparser) -> None:
+    """The surname is looked for within 20,000 characters, so a huge text is not searched once per name."""
+    filler = " The weather was mild." * 1000  # 22,000 characters
+    assert "Vladimir" not in [m.text for m in parser.recognize("Vladimir Putin spoke." + filler[:5000] + " Putin left.")]
+    assert "Vladimir" in [m.text for m in parser.recognize("Vladimir Putin spoke." + filler + " Putin left.")]
+
+
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
 
