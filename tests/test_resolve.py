@@ -56,6 +56,15 @@ def test_regions_above_provinces_resolve(parser: Geoparser, text: str, name: str
     assert (t.place.name, t.place.kind) == (region, "admin1")
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    ("Drones damaged energy facilities in the Kharkiv and Odesa regions.", "Kharkiv"),
+    ("Drones damaged energy facilities in the Kharkiv and Odesa regions.", "Odesa"),
+    ("Air defences downed drones over the Belgorod, Kursk and Bryansk regions.", "Kursk"),
+])
+def test_a_list_closed_by_a_plural_designator_names_regions(parser: Geoparser, text: str, name: str) -> None:
+    assert _one(parser, text, name).place.kind == "admin1"
+
+
 def test_region_phrase_beats_city_of_same_name(parser: Geoparser) -> None:
     t = _one(parser, "Drones struck a depot in the Kostroma region.", "Kostroma region")
     assert t.place.kind == "admin1"
