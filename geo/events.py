@@ -583,9 +583,9 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             confidence += {"sentence": 0.25, "previous_sentence": 0.1, "unresolved": 0.1, "unlocated": 0.0}[located_by]
             confidence += 0.1 if score >= 0.75 else 0.0
             status, date = status_of(trigger, sentence), resolve_date(sentence.text, doc_date)
-            # The first place, then the others of a list it is part of: one event per location
+            # One event per location: the place, or each place of a list it is part of, in the text's order
             others = listed_with(text, place, here) if place is not None and located_by == "sentence" else []
-            for k, at in enumerate([place, *others]):
+            for k, at in enumerate(sorted([place, *others], key=lambda t: t.mention.start) if others else [place]):
                 events.append(Event(
                     id=_event_id(doc_id, trigger, at.mention.start if k else None), subtype=trigger.subtype,
                     status=status, trigger=trigger.text, trigger_start=trigger.start, trigger_end=trigger.end,

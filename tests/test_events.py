@@ -156,6 +156,8 @@ def test_one_event_per_place_of_a_list(parser: Geoparser, text: str, places: set
         return
     assert {e.place.place.name for e in events if e.place} == places
     assert len({e.id for e in events}) == len(events)  # each its own id
+    starts = [e.place.mention.start for e in events if e.place]
+    assert starts == sorted(starts)  # in the text's order: the first named is the main event
 
 
 @pytest.mark.parametrize(("text", "doer"), [
