@@ -23,6 +23,10 @@ FORM_PRIOR = {"name": 0.0, "abbr": 0.0, "alt": -0.4, "demonym": 0.0}
 CONTEXT_PASSES = 2
 CONTEXT_BLOCK = 30  # mentions; context is a block and its neighbours, so long texts stay linear
 _QUALIFIER = re.compile(r"^\s*,\s*(?:the\s+)?([A-Z][\w.'’ -]{0,30}?)(?=[\s,.;:)!?]|$)")
+# A sea, gulf or strait named as such is the water, not a region named after it ("in the Red Sea", not Sudan's Red
+# Sea state), unless a designator follows ("Red Sea state")
+_WATER = re.compile(r"\b(?:sea|ocean|gulf|strait|straits|channel|bay)\b", re.I)
+_DESIGNATOR_AFTER = re.compile(r"\s+(?:state|region|province|governorate|county|district|prefecture)\b", re.I)
 # A name in a list that a plural designator closes names a region: "the Kharkiv and Odesa regions", "over the
 # Belgorod, Kursk and Bryansk regions", "Harris and Fort Bend counties"
 _LIST_OF_REGIONS = re.compile(r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*)?)*"
@@ -167,10 +171,13 @@ class Resolver:
         qualifier = self._qualifier(text, m) if m.candidates else frozenset()
         regions = [p for p in m.candidates if p.kind == "admin1"]
         designated = bool(_LIST_OF_REGIONS.match(text, m.end, m.end + 120))
+        water = bool(_WATER.search(m.text)) and not _DESIGNATOR_AFTER.match(text, m.end, m.end + 20)
         out = []
         for place in m.candidates:
             score = self.prior(place, forms.get(place.id, "name"))
             if designated and place.kind in ("admin1", "admin2"):
+                score += self.w.qualifier
+            if water and place.kind == "feature":
                 score += self.w.qualifier
             if place.kind == "city" and any(inside(place, r) for r in regions):
                 score += self.w.namesake  # Kyiv the city, not the region named after it

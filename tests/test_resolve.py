@@ -65,6 +65,14 @@ def test_a_list_closed_by_a_plural_designator_names_regions(parser: Geoparser, t
     assert _one(parser, text, name).place.kind == "admin1"
 
 
+@pytest.mark.parametrize(("text", "name", "kind"), [
+    ("Fighting in Sudan spread as ships were attacked in the Red Sea.", "Red Sea", "feature"),  # the water
+    ("Flooding hit Port Sudan, the capital of Sudan's Red Sea state.", "Red Sea state", "admin1"),  # the state
+])
+def test_a_sea_is_the_water_unless_designated(parser: Geoparser, text: str, name: str, kind: str) -> None:
+    assert _one(parser, text, name).place.kind == kind
+
+
 def test_region_phrase_beats_city_of_same_name(parser: Geoparser) -> None:
     t = _one(parser, "Drones struck a depot in the Kostroma region.", "Kostroma region")
     assert t.place.kind == "admin1"
