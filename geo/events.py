@@ -564,8 +564,9 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             found, score = choose_place(text, trigger, here, sentence_start=sentence.start,
                                         candidates=cands)
             located_by = "sentence"
-            if found is None and idx > 0:
-                # As if the trigger stood where the previous sentence ends: its last places are the nearest.
+            if found is None and idx > 0 and not any(not c.actor for c, _ in cands):
+                # A sentence that names no place of its own ("Police detained 20"): the previous one's, as if the
+                # trigger stood where it ends: its last places are the nearest.
                 prev = sentences[idx - 1]
                 if prev_cands is None:
                     prev_cands = link_candidates(text, by_sentence[idx - 1])

@@ -253,6 +253,16 @@ def test_previous_sentence_gives_the_place(parser: Geoparser) -> None:
     assert shell.place.place.name == "Bakhmut" and shell.located_by == "previous_sentence"
 
 
+def test_a_sentence_with_places_of_its_own_does_not_borrow(parser: Geoparser) -> None:
+    """Only a sentence that names no place takes the previous one's: an event this sentence cannot place among
+    its own places is unlocated, not put where the previous sentence's talks are."""
+    events = _events(parser, "Iran said talks with European powers would take place in Geneva next week. "
+                             "In Iraq, a roadside bomb exploded near a convoy carrying supplies for U.S.-led coalition "
+                             "forces south of Baghdad, wounding two contractors, security sources said.")
+    bomb = [e for e in events if e.subtype == "strike.explosive"][0]
+    assert bomb.located_by != "previous_sentence" and (bomb.place is None or bomb.place.place.name != "Geneva")
+
+
 @pytest.mark.parametrize(
     ("sentence", "doc_date", "expected"),
     [
