@@ -12,13 +12,16 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
+
 ORGANISATIONS_PATH = Path(__file__).resolve().parent.parent / "data" / "organisations.tsv"
 
 
 @lru_cache(maxsize=2)
-def _matcher(path: Path = ORGANISATIONS_PATH) -> tuple[re.Pattern[str], dict[str, str]]:
-    """One pattern over every name (longest first, so "Real IRA" beats a shorter name inside it) and the
-    name each alias stands for."""
+def _matcher(path: Path = ORGANISATIONS_PATH) -> tuple[ahocorasick.Automaton, dict[str, str]]:
+    """An automaton over every name and alias (each key its own value), and the name each alias stands for. An
+    automaton, not one regex alternation: the recogniser runs this over whole documents, where the regex cost a
+    fifth of geoparse's time."""
     canonical: dict[str, str] = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -27,20 +30,34 @@ def _matcher(path: Path = ORGANISATIONS_PATH) -> tuple[re.Pattern[str], dict[str
         for alias in [name, *aliases.split("|")]:
             if alias.strip():
                 canonical[alias.strip()] = name.strip()
-    names = sorted(canonical, key=len, reverse=True)
-    # The look-ahead lets "U.N.-brokered" and "Hamas-run" name them, but not "MS-13" inside "MS-130".
-    pattern = re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w|-\d|\.\w)")
-    return pattern, canonical
+    automaton = ahocorasick.Automaton()
+    for alias in canonical:
+        automaton.add_word(alias, alias)
+    automaton.make_automaton()
+    return automaton, canonical
 
 
-def organisations(text: str) -> list[tuple[int, str]]:
-    """(offset, name) of each organisation ``text`` names, in order, each name once."""
-    pattern, canonical = _matcher()
+# A name is a whole word: not inside a longer word or abbreviation before it, and not followed by a word character,
+# "-" and a digit ("MS-13" is not in "MS-130"), or "." and a word character; "U.N.-brokered" and "Hamas-run" count.
+_BEFORE_NAME = re.compile(r"[\w.-]")
+_AFTER_NAME = re.compile(r"\w|-\d|\.\w")
+
+
+def organisations(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of each organisation ``text`` names, in order, each name once (at its first mention).
+    Matched case-sensitively, the longest name at the leftmost place first ("Real IRA" beats a name inside it)."""
+    automaton, canonical = _matcher()
+    hits = sorted(((end - len(alias) + 1, -len(alias), alias) for end, alias in automaton.iter(text)))
     seen: set[str] = set()
     out = []
-    for m in pattern.finditer(text):
-        name = canonical[m.group(0)]
+    last = 0
+    for start, minus_length, alias in hits:
+        end = start - minus_length
+        if start < last or (start and _BEFORE_NAME.match(text, start - 1)) or _AFTER_NAME.match(text, end):
+            continue
+        last = end
+        name = canonical[alias]
         if name not in seen:
             seen.add(name)
-            out.append((m.start(), name))
+            out.append((start, end, name))
     return out

@@ -556,8 +556,8 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
         # Doers and targets in the order the sentence names them: places that act, and organisations ("Hamas")
         acting = [(obj.mention.start, obj.place.name, obj.mention.form == "demonym") for c, obj in cands
                   if c.actor and isinstance(obj, Toponym)]
-        acting = sorted(acting + [(sentence.start + offset, name, False)
-                                  for offset, name in organisations(sentence.text)])
+        acting = sorted(acting + [(sentence.start + start, name, False)
+                                  for start, _, name in organisations(sentence.text)])
         prev_cands = None
         for trigger in triggers:
             actors = doers_first(text, trigger, acting)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.actors import organisations
 from geo.gazetteer import KEY_LEN_BITS, Gazetteer
 from geo.models import Mention, Place
 from geo.textutil import fold
@@ -110,8 +111,11 @@ class Recognizer:
 
     def __call__(self, text: str) -> list[Mention]:
         surnames = self._surnames(text)
+        named = [(start, end) for start, end, _ in organisations(text)]
         mentions = []
         for m in _longest_non_overlapping(_raw_matches(self.gaz, text), len(text)):
+            if named and any(start <= m.start and m.end <= end for start, end in named):
+                continue  # a word of an organisation's name: "Hamas" is not Hamm, nor "Boko Haram" two towns
             entries = self.gaz.entries(m.key_id)
             surface = text[m.start:m.end]
             if entries and self._keep(text, m, surface, entries, surnames):

@@ -97,6 +97,15 @@ def test_a_surname_counts_within_an_articles_length(parser: Geoparser) -> None:
     assert "Vladimir" in [m.text for m in parser.recognize("Vladimir Putin spoke." + far + " Putin left.")]
 
 
+@pytest.mark.parametrize(("text", "mentions"), [
+    ("Israel struck Hamas positions near Gaza.", ["Israel", "Gaza"]),  # not Hamm, Germany
+    ("Boko Haram militants raided a village in Borno state.", ["Borno state"]),  # not Boko, Congo, nor Haram
+    ("The Arakan Army captured a town in Chin state.", ["Chin state"]),  # not Rakhine, by its old name
+])
+def test_a_word_of_an_organisations_name_is_no_place(parser: Geoparser, text: str, mentions: list[str]) -> None:
+    assert [m.text for m in parser.recognize(text)] == mentions
+
+
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
 
