@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from geo.actors import organisations
-from geo.linking import SETTLEMENT, Candidate, features, governing_word, load_model
+from geo.linking import SETTLEMENT, Candidate, features, governing_word, load_model, situates
 from geo.models import Event, Mention, Place, Toponym
 from geo.resolve import inside
 from geo.sentences import Sentence, split_sentences
@@ -507,6 +507,20 @@ def doers_first(text: str, trigger: Trigger, named: Sequence[tuple[int, str, boo
     return tuple(dict.fromkeys([*agents, *(name for _, name, _ in named)]))
 
 
+def _situating(text: str, name: Mention, here: Sequence[Toponym]) -> Toponym | None:
+    """The known place that situates a name the gazetteer lacks, if the text gives one: "Paletwa in Chin state",
+    "Bara, North Kordofan", "Mogadishu's Yaqshid district". Not an actor."""
+    for t in here:
+        if is_actor(text, t):
+            continue
+        if t.mention.start >= name.end and situates(text, name.end, t.mention.start):
+            return t
+        if t.mention.end <= name.start and _POSSESSOR.match(text, t.mention.end) \
+                and len(text[t.mention.end:name.start]) <= 25:
+            return t
+    return None
+
+
 def _event_id(doc_id: str, trigger: Trigger, place_start: int | None = None) -> str:
     """Stable across runs; ``place_start`` tells apart the events of one trigger at the places of a list."""
     key = f"{doc_id}|{trigger.start}|{trigger.subtype}" + (f"|{place_start}" if place_start is not None else "")
@@ -580,6 +594,7 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             named = found if isinstance(found, Mention) else None
             if named is not None:
                 located_by = "unresolved"
+                place = _situating(text, named, here)  # mapped on the place around it, at ACLED's precision 2-3
             confidence = (0.45 if typed_by == "lexicon" else 0.3) + (0.15 if " " in trigger.text.strip() else 0.0)
             confidence += {"sentence": 0.25, "previous_sentence": 0.1, "unresolved": 0.1, "unlocated": 0.0}[located_by]
             confidence += 0.1 if score >= 0.75 else 0.0
@@ -591,7 +606,9 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
                     id=_event_id(doc_id, trigger, at.mention.start if k else None), subtype=trigger.subtype,
                     status=status, trigger=trigger.text, trigger_start=trigger.start, trigger_end=trigger.end,
                     sentence=sentence.text, sentence_start=sentence.start, sentence_end=sentence.end,
-                    place=at, geo_precision=geo_precision(text, at) if at else None, actors=actors,
+                    place=at, geo_precision=(geo_precision(text, at) if named is None else
+                                             3 if at.place.kind in ("country", "continent") else 2) if at else None,
+                    actors=actors,
                     date=date, confidence=min(confidence, 0.95),
                     located_by=located_by, unresolved_place=named, typed_by=typed_by))
     return _drop_coarse_duplicates(events, sentences)

@@ -128,9 +128,15 @@ _CHAIN = re.compile(r"^(?:\s+" + SETTLEMENT + r"s?)?\s*(?:,|\bin\b|\bof\b)\s*(?:
                     r"(?:(?:north|south|east|west|central)\w*\s+)?$", re.I)
 
 
-def _chained(text: str, first: Candidate, second: Candidate) -> bool:
-    gap = text[first.end:second.start]
+def situates(text: str, first_end: int, second_start: int) -> bool:
+    """Whether the place starting at ``second_start`` situates the one ending at ``first_end``: "Gursai in
+    Mendher sector", "Bara, North Kordofan", "Sopore town in Baramulla district"."""
+    gap = text[first_end:second_start]
     return len(gap) <= 30 and bool(_CHAIN.match(gap))
+
+
+def _chained(text: str, first: Candidate, second: Candidate) -> bool:
+    return situates(text, first.end, second.start)
 
 
 def _contains(c: Candidate, o: Candidate) -> bool:

@@ -109,7 +109,8 @@ class Event:
     date: str | None = None
     confidence: float = 0.5
     located_by: str = "sentence"  # sentence | previous_sentence | unresolved | unlocated
-    unresolved_place: Mention | None = None  # a place name the gazetteer lacks ("in Jobar")
+    # A place name the gazetteer lacks ("in Jobar"); ``place`` is then the known place around it, if the text gives one
+    unresolved_place: Mention | None = None
     typed_by: str = "lexicon"  # lexicon (a trigger matched) | classifier (geo.typer: no trigger, or one it retyped)
 
     def to_dict(self) -> dict[str, Any]:

@@ -187,6 +187,19 @@ def test_unknown_place_name_is_kept_as_unresolved(parser: Geoparser) -> None:
     assert shell[0].unresolved_place.text == "Qwzxyabad"
 
 
+@pytest.mark.parametrize(("text", "name", "around", "precision"), [
+    ("Rebels captured the town of Qwzletwa in Chin state after weeks of fighting.", "Qwzletwa", "Chin State", 2),
+    ("Gunmen killed an official in Mogadishu's Qwzyaqshid district.", "Qwzyaqshid", "Mogadishu", 2),
+    ("Mortar shells fell on homes in Qwzxyabad, Syria, on Friday.", "Qwzxyabad", "Syria", 3),
+])
+def test_an_unresolved_name_is_mapped_on_the_place_around_it(parser: Geoparser, text: str, name: str, around: str,
+                                                             precision: int) -> None:
+    """ACLED's way with a village it cannot find: the known place the text puts it in, at precision 2 or 3."""
+    event = _events(parser, text)[0]
+    assert event.located_by == "unresolved" and event.unresolved_place.text == name
+    assert event.place.place.name == around and event.geo_precision == precision
+
+
 @pytest.mark.parametrize(("text", "names"), [
     ("Gunmen killed an official in Mogadishu's Qwzyaqshid district.", ["Qwzyaqshid"]),  # after a possessive
     ("Talks were held outside the UN's Geneva headquarters.", []),  # a possessor is no place name
