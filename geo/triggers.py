@@ -130,7 +130,7 @@ _RAW: dict[str, list[str]] = {
         r"\bundisclosed\s+location\b", r"\bsecure\s+location\b",
     ],
     "coercion.destruction": [r"\b(?:tore|torn|tearing)\s+down\b", r"\braz(?:ed|ing)\b", r"\blooters?\b", r"\b(?:blew|blow|blown)\s+up\s+(?:the\s+|a\s+|an\s+)?(?:[\w’'-]+\s+){0,3}(?:bridge|dam|office|building|monument|temple|church|mosque|statue|shrine)\b", r"\b(?:dam|bridge|temple|monument|shrine)\s+(?:was\s+|were\s+)?destroyed\b", r"\btoppled\s+(?:a\s+|the\s+)?statue\b", r"\bstormed\s+(?:[\w’'-]+\s+){0,4}prisons?\b", r"\bdemolish(?:ed|ing|es)?\b", r"\bdemolitions?\b", r"\bbulldoz(?:ed|ing|ers?)\b", r"\blooted\b", r"\bvandali[sz]ed\b",
-                             r"\b(?:burned|burnt|razed)\s+(?:down\s+)?(?:[\w’'-]+\s+){0,2}(?:homes|houses|villages?|shops|churches|mosques)\b",
+                             r"\b(?:burned|burnt|razed|burning|torched|torching)\s+(?:down\s+)?(?:[\w’'-]+\s+){0,2}(?:homes|houses|villages?|shops|churches|mosques)\b",
                              r"\bdestroyed\s+(?:[\w’'-]+\s+){0,2}(?:homes|houses|property|buildings|crops)\b",
         r"\bdynamited\b", r"\barson\b", r"\bburn(?:ed|t)\s+to\s+the\s+ground\b", r"\bsabotag(?:e|ed|ing)\b", r"\b(?:cables?|pipelines?)\s+(?:[\w’'-]+\s+){0,6}(?:severed|cut|damaged|ruptured)\b", r"\b(?:attacked|destroyed|smashed|desecrated)\s+(?:[\w’'-]+\s+){0,3}(?:tombs?|shrines?|mausoleums?|statues?|churches|mosques|temples)\b",
         r"\b(?:buildings|homes|houses|bridges?|offices|shops)\s+(?:[\w’'-]+\s+){0,4}(?:blown\s+up|dynamited|demolished|bulldozed)\b",

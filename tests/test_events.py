@@ -91,6 +91,7 @@ def test_no_event_on_an_actor_mention(parser: Geoparser, sample_text: str, sampl
         ("Militants claimed responsibility for the suicide bombing at a market in Kabul.", "strike.suicide",
          "occurred"),
         ("Police stopped a truck in Laredo allegedly carrying drugs.", "coercion.arrest", "occurred"),
+        ("Armed groups were torching homes in Port-au-Prince, the UN said.", "coercion.destruction", "occurred"),
     ],
 )
 def test_type_and_status(parser: Geoparser, text: str, subtype: str, status: str) -> None:
