@@ -92,6 +92,8 @@ def test_no_event_on_an_actor_mention(parser: Geoparser, sample_text: str, sampl
          "occurred"),
         ("Police stopped a truck in Laredo allegedly carrying drugs.", "coercion.arrest", "occurred"),
         ("Armed groups were torching homes in Port-au-Prince, the UN said.", "coercion.destruction", "occurred"),
+        ("Washington approved the decision to sell $360 million worth of drones to Taiwan.", "support.military_aid",
+         "occurred"),  # an amount between the verb and the weapons
     ],
 )
 def test_type_and_status(parser: Geoparser, text: str, subtype: str, status: str) -> None:
