@@ -507,6 +507,16 @@ def doers_first(text: str, trigger: Trigger, named: Sequence[tuple[int, str, boo
     return tuple(dict.fromkeys([*agents, *(name for _, name, _ in named)]))
 
 
+def _precision(text: str, place: Toponym | None, unresolved: Mention | None) -> int | None:
+    """ACLED's geo_precision of an event at ``place``; a village the gazetteer lacks (``unresolved``) mapped on
+    the place around it is 2, part of that region or near that town, or 3 when only the country is known."""
+    if place is None:
+        return None
+    if unresolved is not None:
+        return 3 if place.place.kind in ("country", "continent") else 2
+    return geo_precision(text, place)
+
+
 def _situating(text: str, name: Mention, here: Sequence[Toponym]) -> Toponym | None:
     """The known place that situates a name the gazetteer lacks, if the text gives one: "Paletwa in Chin state",
     "Bara, North Kordofan", "Mogadishu's Yaqshid district". Not an actor."""
@@ -606,10 +616,8 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
                     id=_event_id(doc_id, trigger, at.mention.start if k else None), subtype=trigger.subtype,
                     status=status, trigger=trigger.text, trigger_start=trigger.start, trigger_end=trigger.end,
                     sentence=sentence.text, sentence_start=sentence.start, sentence_end=sentence.end,
-                    place=at, geo_precision=(geo_precision(text, at) if named is None else
-                                             3 if at.place.kind in ("country", "continent") else 2) if at else None,
-                    actors=actors,
-                    date=date, confidence=min(confidence, 0.95),
+                    place=at, geo_precision=_precision(text, at, named), actors=actors, date=date,
+                    confidence=min(confidence, 0.95),
                     located_by=located_by, unresolved_place=named, typed_by=typed_by))
     return _drop_coarse_duplicates(events, sentences)
 
