@@ -10,8 +10,9 @@ events that have a gold location. The linking model is trained on the even-numbe
 Typing: hand-written ACLED-style notes with gold sub-type, status and location (data/eval/): events_gold
 (written with the lexicon, in-sample), events_heldout_dev and events_heldout_test (written by someone
 who never saw the lexicon, split by article), events_heldout_dev2 (a third writer),
-events_heldout_dev3 / events_heldout_test2 (a fourth) and events_heldout_dev4 (four more, one per region
-of the world). Rules were made looking only at the dev sets' errors, so the test sets are the honest
+events_heldout_dev3 / events_heldout_test2 (a fourth), events_heldout_dev4 (four more, one per region
+of the world) and events_heldout_test3 (three more, by region, written 2026-11-26 and scored once, after that
+day's changes). Rules were made looking only at the dev sets' errors, so the test sets are the honest
 figures. Macro-F1 by category and by sub-type; how well the status of the events found is told
 (occurred, planned, threatened, claimed, denied, intercepted); and whether they are placed on the gold
 location.
@@ -140,7 +141,8 @@ class TypingScores:
 
 
 # The typing sets in data/eval, in-sample first, the never-examined test halves last.
-TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_dev4", "heldout_test", "heldout_test2")
+TYPING_SETS = ("gold", "heldout_dev", "heldout_dev2", "heldout_dev3", "heldout_dev4", "heldout_test", "heldout_test2",
+               "heldout_test3")
 
 
 def predict_note(parser: Geoparser, text: str) -> Event | None:
