@@ -211,12 +211,12 @@ _LIST_BEFORE = re.compile(r"\b(?:between|from)\s+(?:the\s+)?$", re.I)
 _NAME_AFTER = re.compile(r"\s+[A-Z]")
 
 
-def listed_with(text: str, place: Toponym, here: Sequence[Toponym]) -> list[Toponym]:
+def listed_with(text: str, place: Toponym, here: Sequence[Toponym], actors: frozenset[int]) -> list[Toponym]:
     """The other places of a list that ``place`` is part of ("strikes hit Kharkiv, Odesa and Dnipro"): each is
     the location of the same event, which ACLED codes once per location. Only towns and regions: a list of
     countries names parties or recipients ("sanctions on Iran and Russia") as often as places. A list needs an
     "and" or "or"; "Bakhmut, Donetsk" or "Springfield, Illinois" name a place and its region, and no place
-    that contains another or is an actor is taken."""
+    that contains another or is an actor (``actors``: where the sentence's actors start) is taken."""
     if place.place.kind not in _LOCAL_KINDS:
         return []
     ordered = sorted(here, key=lambda t: t.mention.start)
@@ -244,7 +244,8 @@ def listed_with(text: str, place: Toponym, here: Sequence[Toponym]) -> list[Topo
         return []  # "tension between Moscow and Washington", "troops from Trinidad and Antigua", "the Saint Peter
         # and Saint Paul Church": parties, origins, or the words of one name
     return [t for t in chain if t.place.kind in _LOCAL_KINDS and t.place.id != place.place.id
-            and not is_actor(text, t) and not _contains(t.place, place.place) and not _contains(place.place, t.place)]
+            and t.mention.start not in actors and not _contains(t.place, place.place)
+            and not _contains(place.place, t.place)]
 
 
 def _contains(region: Place, place: Place) -> bool:
@@ -517,11 +518,11 @@ def _precision(text: str, place: Toponym | None, unresolved: Mention | None) -> 
     return geo_precision(text, place)
 
 
-def _situating(text: str, name: Mention, here: Sequence[Toponym]) -> Toponym | None:
+def _situating(text: str, name: Mention, here: Sequence[Toponym], actors: frozenset[int]) -> Toponym | None:
     """The known place that situates a name the gazetteer lacks, if the text gives one: "Paletwa in Chin state",
-    "Bara, North Kordofan", "Mogadishu's Yaqshid district". Not an actor."""
+    "Bara, North Kordofan", "Mogadishu's Yaqshid district". Not an actor (``actors``: where they start)."""
     for t in here:
-        if is_actor(text, t):
+        if t.mention.start in actors:
             continue
         if t.mention.start >= name.end and situates(text, name.end, t.mention.start):
             return t
@@ -582,6 +583,7 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
                   if c.actor and isinstance(obj, Toponym)]
         acting = sorted(acting + [(sentence.start + start, name, False)
                                   for start, _, name in organisations(sentence.text)])
+        actor_starts = frozenset(c.start for c, _ in cands if c.actor)  # is_actor, as link_candidates found it
         prev_cands = None
         for trigger in triggers:
             actors = doers_first(text, trigger, acting)
@@ -604,13 +606,14 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
             named = found if isinstance(found, Mention) else None
             if named is not None:
                 located_by = "unresolved"
-                place = _situating(text, named, here)  # mapped on the place around it, at ACLED's precision 2-3
+                place = _situating(text, named, here, actor_starts)  # on the place around it, at precision 2-3
             confidence = (0.45 if typed_by == "lexicon" else 0.3) + (0.15 if " " in trigger.text.strip() else 0.0)
             confidence += {"sentence": 0.25, "previous_sentence": 0.1, "unresolved": 0.1, "unlocated": 0.0}[located_by]
             confidence += 0.1 if score >= 0.75 else 0.0
             status, date = status_of(trigger, sentence), resolve_date(sentence.text, doc_date)
             # One event per location: the place, or each place of a list it is part of, in the text's order
-            others = listed_with(text, place, here) if place is not None and located_by == "sentence" else []
+            others = listed_with(text, place, here, actor_starts) if place is not None and located_by == "sentence" \
+                else []
             for k, at in enumerate(sorted([place, *others], key=lambda t: t.mention.start) if others else [place]):
                 events.append(Event(
                     id=_event_id(doc_id, trigger, at.mention.start if k else None), subtype=trigger.subtype,
