@@ -276,11 +276,7 @@ def settle_countries(b: Builder, units: list[tuple[int, dict, dict | None]]) -> 
     for i, row in enumerate(b.places):
         if row[_KIND] != "admin1" or re.fullmatch(r"[A-Z]{2}", row[_COUNTRY]) or geometry.get(row[0]) is None:
             continue
-        area = shape(geometry[row[0]]).buffer(0)
-        west, south, east, north = area.bounds
-        inside = prep(area)
-        votes = Counter(c[_COUNTRY] for c in b.places if c[_KIND] == "city" and west <= c[_LON] <= east
-                        and south <= c[_LAT] <= north and inside.contains(Point(c[_LON], c[_LAT])))
+        votes = Counter(c[_COUNTRY] for c in _towns_inside(b, shape(geometry[row[0]]).buffer(0)))
         b.places[i] = (*row[:_COUNTRY], votes.most_common(1)[0][0] if votes else "", *row[_COUNTRY + 1:])
 
 
@@ -319,16 +315,18 @@ def add_regions(b: Builder, units: list[tuple[int, dict, dict | None]]) -> None:
 
 def _majority_code(b: Builder, iso: str, area) -> str:
     """The admin1 code of at least 60% of the country's GeoNames cities inside ``area`` ("" if none)."""
-    west, south, east, north = area.bounds
-    inside = prep(area)
-    codes: dict[str, int] = {}
-    for row in b.places:
-        if row[_KIND] == "city" and row[_COUNTRY] == iso and west <= row[_LON] <= east and south <= row[_LAT] <= north \
-                and inside.contains(Point(row[_LON], row[_LAT])):
-            codes[row[_ADMIN1]] = codes.get(row[_ADMIN1], 0) + 1
+    codes = Counter(row[_ADMIN1] for row in _towns_inside(b, area) if row[_COUNTRY] == iso)
     total = sum(codes.values())
     best = max(codes, key=codes.__getitem__, default="")
     return best if best and total >= 3 and codes[best] >= 0.6 * total else ""
+
+
+def _towns_inside(b: Builder, area) -> Iterator[tuple]:
+    """The GeoNames towns (place rows) that lie inside the polygon ``area``."""
+    west, south, east, north = area.bounds
+    inside = prep(area)
+    return (row for row in b.places if row[_KIND] == "city" and west <= row[_LON] <= east
+            and south <= row[_LAT] <= north and inside.contains(Point(row[_LON], row[_LAT])))
 
 
 def add_cities(b: Builder) -> None:
