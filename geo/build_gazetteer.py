@@ -191,10 +191,10 @@ def add_countries(b: Builder, npm: Path) -> None:
                 else:
                     b.add_name(pid, alt, form="abbr", recog=False)
             for lang, tr in w.get("translations", {}).items():
-                for nm in {tr.get("common", ""), tr.get("official", "")}:
+                for nm in sorted({tr.get("common", ""), tr.get("official", "")}):  # sorted: a reproducible build
                     b.add_name(pid, nm, form="alt", lang=lang, recog=False)
             eng = w.get("demonyms", {}).get("eng", {})
-            for dem in {eng.get("m", ""), eng.get("f", "")} - {""}:
+            for dem in sorted({eng.get("m", ""), eng.get("f", "")} - {""}):
                 b.add_name(pid, dem, form="demonym", lang="en")
                 if dem.endswith(("an", "i")):
                     b.add_name(pid, dem + "s", form="demonym", lang="en")
@@ -235,7 +235,7 @@ def add_admin1(b: Builder, npm: Path) -> list[tuple[int, dict, dict | None]]:
             else:
                 b.add_name(pid, nm, form="name" if nm == p["name"] else "alt", recog=_latin_keyable(nm))
         base = p.get("name_en") or p["name"]
-        for word in {p.get("type_en") or "", p.get("type") or ""} | set(REGION_WORDS):
+        for word in sorted({p.get("type_en") or "", p.get("type") or ""} | set(REGION_WORDS)):
             if word and word.isascii() and not base.endswith(word):
                 b.add_name(pid, f"{base} {word}", form="alt", lang="en")
         for key, value in p.items():
