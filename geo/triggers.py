@@ -219,7 +219,7 @@ def _first_words(pattern: str) -> tuple[str, ...] | None:
     """Stems one of which every match starts with ("missiles?" -> "missile"), or None if unknown.
 
     Lets a scan skip patterns whose first word the text does not contain at all. A stem that is a whole
-    word ends with a space, to be looked for in the text with whitespace turned into spaces (see word_starts).
+    word ends with a space, to be looked for in the text with every non-letter turned into a space (see word_starts).
     """
     body = pattern.removeprefix(r"\b")
     if body.startswith("(?:"):
