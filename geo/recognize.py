@@ -139,7 +139,10 @@ class Recognizer:
         if not self._spelling_ok(text, m, surface, key, entries, sentence_start, after):
             return False
         names = [p for p, _ in entries]
-        big = any(p.kind in ("country", "continent") for p in names)
+        # A country or continent, unless only by a foreign or old name that is an English word: "Man" (the Isle
+        # of Man), "Island" (Iceland in German) are words first.
+        big = any(p.kind in ("country", "continent") and (form != "alt" or key not in self.common)
+                  for p, form in entries)
         small = all(p.kind == "city" and p.population < SMALL_TOWN for p in names)
         prev = _WORD_BEFORE.search(before)
         prev_word = prev.group(1) if prev else ""

@@ -47,6 +47,7 @@ def test_recognises_unicode_and_exonyms(parser: Geoparser, text: str, expected: 
         "Reading the report took an hour.",
         "Mr. Jackson declined to comment.",
         "Arab residents marched after the funeral.",  # a people, not the town of Arab, Alabama
+        "Man charged with murder picked up in area.",  # a word, not the Isle of Man by its short name
     ],
 )
 def test_people_dates_and_words_are_not_places(parser: Geoparser, text: str) -> None:
@@ -108,6 +109,7 @@ def test_a_word_of_an_organisations_name_is_no_place(parser: Geoparser, text: st
 
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
+    assert [m.text for m in parser.recognize("He retired to the Isle of Man.")] == ["Isle of Man"]
 
 
 def test_lowercase_words_are_not_matched(parser: Geoparser) -> None:
