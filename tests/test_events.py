@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo.events import find_triggers, resolve_date, status_of
+from geo.events import Trigger, choose_place, find_triggers, resolve_date, status_of
 from geo.pipeline import Geoparser
 from geo.sentences import Sentence, split_sentences
 from geo.taxonomy import CATEGORIES, STATUSES, SUBTYPES
@@ -136,6 +136,7 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
     ("African leaders met on the Black Sea resort of Sochi.", "Sochi"),  # the sea only qualifies the resort
     ("The leaders agreed to hold a summit in the Belarusian capital Minsk on Wednesday.", "Minsk"),
     ("Missiles struck the Black Sea port city of Odesa overnight.", "Odesa"),
+    ("Donald Trump Jr. visited Nuuk on a private trip.", "Nuuk"),  # a visit is where the visitor goes
 ])
 def test_events_are_placed_where_they_go(parser: Geoparser, text: str, place: str | None) -> None:
     event = _events(parser, text)[0]
@@ -228,6 +229,17 @@ def test_a_possessor_situates_only_a_place(parser: Geoparser, text: str, place: 
     assert event.place is not None and place in event.place.mention.text
 
 
+def test_a_sentence_the_model_types_takes_its_likeliest_place(parser: Geoparser) -> None:
+    # No trigger: the model reads the sentence and its evidence word ("executing") stands far from the town, so the
+    # linker's probability (about 0.3) is below its threshold but above the bar for the model's events.
+    text = "Panic gripped Sinjar on Sunday as militants swept in, executing scores of men."
+    toponyms, events = parser.events(text)
+    event = events[0]
+    assert event.typed_by == "classifier" and event.place.mention.text == "Sinjar"
+    trigger = Trigger(event.subtype, event.trigger_start, event.trigger_end, event.trigger)
+    assert choose_place(text, trigger, toponyms) == (None, 0.0)  # the linker's own threshold
+
+
 def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
     events = _events(parser, "Ukraine's Security Service said its drones hit an oil depot in Russia's Lipetsk region.")
     strike = [e for e in events if e.subtype == "strike.drone"][0]
@@ -239,6 +251,7 @@ def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
     ("Washington has warned it will respond.", "Washington", True),
     ("Eritrea captured the island of Hanish.", "Eritrea", True),  # ... or that acts on another place
     ("Police in Tokyo said the station was closed.", "Tokyo", False),  # where the speakers are
+    ("The gunman died in a shootout, Turkey's state-run news agency said.", "Turkey", True),  # who owns the source
     ("Tokyo is a large city.", "Tokyo", False),
     ("Talks aimed at ending Russia's invasion resumed.", "Russia", True),  # the doer of an event it possesses
     ("Israel's three-week offensive in Gaza ended.", "Israel", True),
