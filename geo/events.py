@@ -415,6 +415,10 @@ def _is_recipient(text: str, trigger: Trigger, cand: Candidate) -> bool:
 # notes: of the 64 such events left unlocated, 0.15 / 0.1 / 0.05 / 0 placed 18 / 26 / 29 / 32 right and
 # 8 / 8 / 12 / 17 elsewhere.
 SENTENCE_LINK_THRESHOLD = 0.1
+# The one place a sentence names that is neither an actor nor a container is its event's place at the same bar:
+# "In Iraq, a roadside bomb exploded near a convoy" has no other. On EventLocation's held-out half this makes 268
+# more links: 87 right and 32 wrong on records with a gold location (73%), and 149 on records annotated with no
+# location at all, which is why F1 goes 0.724 -> 0.721 there; on the dev and gold notes 22 right and 4 wrong.
 
 
 def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), *,
@@ -429,17 +433,20 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
     ("tanks to Ukraine", "sanctions on Iran"), and a territorial claim is about its possessor
     ("Greenland's sovereignty"). ``anchor`` replaces the trigger position when looking in another
     sentence; ``candidates`` (from :func:`link_candidates`) saves recomputing them for each trigger of a
-    sentence. Returns ``(None, 0.0)`` when no candidate reaches ``threshold`` (by default the model's).
+    sentence. Returns ``(None, 0.0)`` when no candidate reaches ``threshold`` (by default the model's), or
+    ``SENTENCE_LINK_THRESHOLD`` when it is the only place that could be the location.
     """
     model = load_model()
     threshold = model.threshold if threshold is None else threshold
     cands = link_candidates(text, toponyms, unresolved) if candidates is None else candidates
     span = anchor or (trigger.start, trigger.end)
     others = [c for c, _ in cands]
-    best: tuple[float, Toponym | Mention] | None = None
+    likeliest: tuple[float, Toponym | Mention] | None = None  # whatever its probability
+    eligible = 0
     for cand, obj in cands:
         if cand.actor or cand.container:
             continue
+        eligible += 1
         recipient = anchor is None and (cand.start >= trigger.start or trigger.subtype.startswith("support.")) \
             and _is_recipient(text, trigger, cand)
         if trigger.subtype.startswith(_NEEDS_LOCATIVE) and _locative_score(text, cand.start) < 2.0 \
@@ -456,9 +463,12 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
         if trigger.subtype.startswith("territory.") and anchor is None and cand.start >= trigger.end \
                 and governing_word(text, cand.start) == "over":
             p = max(p, 0.95)  # ... unless it is over another place: "Morocco's sovereignty over Western Sahara"
-        if p >= threshold and (best is None or p > best[0]):
-            best = (p, obj)
-    return (best[1], best[0]) if best else (None, 0.0)
+        if likeliest is None or p > likeliest[0]:
+            likeliest = (p, obj)
+    if likeliest is not None and (likeliest[0] >= threshold
+                                  or (eligible == 1 and likeliest[0] >= SENTENCE_LINK_THRESHOLD)):
+        return likeliest[1], likeliest[0]
+    return None, 0.0
 
 
 def geo_precision(text: str, t: Toponym) -> int:

@@ -231,13 +231,24 @@ def test_a_possessor_situates_only_a_place(parser: Geoparser, text: str, place: 
 
 def test_a_sentence_the_model_types_takes_its_likeliest_place(parser: Geoparser) -> None:
     # No trigger: the model reads the sentence and its evidence word ("executing") stands far from the town, so the
-    # linker's probability (about 0.3) is below its threshold but above the bar for the model's events.
-    text = "Panic gripped Sinjar on Sunday as militants swept in, executing scores of men."
+    # linker's probability is below its threshold but above the bar for the model's events.
+    text = "Panic gripped Sinjar on Sunday as militants swept in from Syria, executing scores of men."
     toponyms, events = parser.events(text)
     event = events[0]
     assert event.typed_by == "classifier" and event.place.mention.text == "Sinjar"
     trigger = Trigger(event.subtype, event.trigger_start, event.trigger_end, event.trigger)
     assert choose_place(text, trigger, toponyms) == (None, 0.0)  # the linker's own threshold
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Gunfire and explosions rocked central Khartoum as the army and the paramilitary forces battled for control of "
+     "key sites.", "Khartoum"),
+    ("Tigray is under a de facto humanitarian blockade, with only a fraction of the aid trucks getting through.",
+     "Tigray"),
+])
+def test_the_only_place_a_sentence_names_is_its_events_place(parser: Geoparser, text: str, place: str) -> None:
+    event = _events(parser, text)[0]
+    assert event.place.mention.text == place and event.located_by == "sentence"
 
 
 def test_actor_country_is_not_the_location(parser: Geoparser) -> None:
