@@ -32,7 +32,10 @@ PLACE_HEADS = frozenset("""county parish city township town village valley river
     province region state republic oblast borough""".split())
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'’-]*)\s+$")
 _WORD_AFTER = re.compile(r"^\s([A-Z][\w'’-]*)")
-_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) ([A-Z][a-z]+)\b")
+# A given name and the word after it, a middle initial aside ("Keith D. Johnson"); pairs may overlap, so that
+# "Prosecutor Colleen Williams" gives "Colleen Williams" too.
+_NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?:[A-Z]\. )?(?=([A-Z][a-z]+)\b)")
+_REGION_AFTER = re.compile(r"^,\s+[A-Z]")  # "Reading, Pennsylvania"
 _SPEECH = re.compile(r"^\s+(said|says|told|added|asked|wrote|argued|explained|noted|insisted|declined)\b")
 _DATELINE_AFTER = re.compile(r"^(,|\s\(|\s-|\s—|\s–)")
 SMALL_TOWN = 200_000  # below this, a one-word town name that is also a person's name needs care
@@ -167,11 +170,14 @@ class Recognizer:
             # "Paris Hilton", "Florence Nightingale": a given name followed by a surname, known as one or used
             # alone elsewhere in the text ("Vladimir Putin ... Putin said")
             return False
-        if single and small and (key in surnames or _SPEECH.match(after)):
-            return False  # "Steele said", or "Steele" after "Michael Steele" earlier in the text
+        located = not sentence_start and (prev_low in LOCATIVE or bool(_REGION_AFTER.match(after)))
+        if single and small and (_SPEECH.match(after) or (key in surnames and not located)):
+            # "Steele said", or "Steele" after "Michael Steele" earlier in the text, unless the text puts it
+            # somewhere: "Douglas" is a town "in Douglas" or "Douglas, Arizona" although named after James Douglas
+            return False
         if single and not big and key in self.common and not surface.isupper():
             # An ordinary English word ("Reading", "Mobile", "Nice") needs a locative cue.
-            return not sentence_start and (prev_low in LOCATIVE or bool(re.match(r"^,\s+[A-Z]", after)))
+            return located
         return True
 
     def _spelling_ok(self, text: str, m: _Match, surface: str, key: str,

@@ -73,6 +73,11 @@ def test_the_first_word_of_a_longer_name_is_no_place(parser: Geoparser, text: st
     # ... but an English word after a town is the name of one of its institutions, even said alone
     ("The Richmond Fire Department responded. The fire was out by noon.", ["Richmond"]),
     ("Tickets for the Dallas Cowboys' game sold out. The Cowboys won.", ["Dallas"]),
+    # A surname after a name, said alone: a person, after a title or a middle initial too
+    ("Prosecutor Colleen Williams filed charges. Williams is accused of fraud.", []),
+    ("Keith D. Johnson was arrested. Johnson, 41, is held on bond.", []),
+    # ... unless the text puts it somewhere: a town named after a person
+    ("The town was named after James Douglas. Floods hit homes in Douglas on Monday.", ["Douglas"]),
 ])
 def test_a_surname_used_alone_makes_a_person(parser: Geoparser, text: str, mentions: list[str]) -> None:
     assert [m.text for m in parser.recognize(text)] == mentions
