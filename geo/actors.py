@@ -43,12 +43,11 @@ _BEFORE_NAME = re.compile(r"[\w.-]")
 _AFTER_NAME = re.compile(r"\w|-\d|\.\w")
 
 
-def organisations(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, name) of each organisation ``text`` names, in order, each name once (at its first mention).
-    Matched case-sensitively, the longest name at the leftmost place first ("Real IRA" beats a name inside it)."""
+def organisation_mentions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every mention of an organisation in ``text``, in order. Matched case-sensitively,
+    the longest name at the leftmost place first ("Real IRA" beats a name inside it)."""
     automaton, canonical = _matcher()
     hits = sorted(((end - len(alias) + 1, -len(alias), alias) for end, alias in automaton.iter(text)))
-    seen: set[str] = set()
     out = []
     last = 0
     for start, minus_length, alias in hits:
@@ -56,7 +55,15 @@ def organisations(text: str) -> list[tuple[int, int, str]]:
         if start < last or (start and _BEFORE_NAME.match(text, start - 1)) or _AFTER_NAME.match(text, end):
             continue
         last = end
-        name = canonical[alias]
+        out.append((start, end, canonical[alias]))
+    return out
+
+
+def organisations(text: str) -> list[tuple[int, int, str]]:
+    """The organisations ``text`` names as actors: each name once, at its first mention."""
+    seen: set[str] = set()
+    out = []
+    for start, end, name in organisation_mentions(text):
         if name not in seen:
             seen.add(name)
             out.append((start, end, name))

@@ -10,10 +10,11 @@ words with no locative context, and names inside a person's name ("Vladimir Puti
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from geo.actors import organisations
+from geo.actors import organisation_mentions
 from geo.gazetteer import KEY_LEN_BITS, Gazetteer
 from geo.models import Mention, Place
 from geo.textutil import fold
@@ -114,10 +115,12 @@ class Recognizer:
 
     def __call__(self, text: str) -> list[Mention]:
         surnames = self._surnames(text)
-        named = [(start, end) for start, end, _ in organisations(text)]
+        named = organisation_mentions(text)  # in order, none overlapping
+        starts = [start for start, _, _ in named]
         mentions = []
         for m in _longest_non_overlapping(_raw_matches(self.gaz, text), len(text)):
-            if named and any(start <= m.start and m.end <= end for start, end in named):
+            k = bisect.bisect_right(starts, m.start) - 1
+            if k >= 0 and m.end <= named[k][1]:
                 continue  # a word of an organisation's name: "Hamas" is not Hamm, nor "Boko Haram" two towns
             entries = self.gaz.entries(m.key_id)
             surface = text[m.start:m.end]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.actors import organisations
+from geo.actors import organisation_mentions, organisations
 from geo.pipeline import Geoparser
 
 
@@ -26,6 +26,12 @@ def test_offsets_point_at_the_names() -> None:
     text = "Troops clashed with al-Shabab militants; Islamic State claimed a second attack."
     assert [(text[start:end], name) for start, end, name in organisations(text)] == [
         ("al-Shabab", "al-Shabab"), ("Islamic State", "Islamic State")]
+
+
+def test_every_mention_is_found_for_the_recogniser() -> None:
+    text = "Hamas fired rockets. Israel said Hamas had broken the truce."
+    assert [(start, name) for start, _, name in organisation_mentions(text)] == [(0, "Hamas"), (33, "Hamas")]
+    assert [name for _, _, name in organisations(text)] == ["Hamas"]  # an actor once
 
 
 def test_events_name_organisations_as_actors(parser: Geoparser) -> None:

@@ -107,6 +107,7 @@ def test_a_surname_counts_within_an_articles_length(parser: Geoparser) -> None:
     ("Israel struck Hamas positions near Gaza.", ["Israel", "Gaza"]),  # not Hamm, Germany
     ("Boko Haram militants raided a village in Borno state.", ["Borno state"]),  # not Boko, Congo, nor Haram
     ("The Arakan Army captured a town in Chin state.", ["Chin state"]),  # not Rakhine, by its old name
+    ("Talks between Israel and Hamas collapsed. Hamas fired rockets.", ["Israel"]),  # at every mention
 ])
 def test_a_word_of_an_organisations_name_is_no_place(parser: Geoparser, text: str, mentions: list[str]) -> None:
     assert [m.text for m in parser.recognize(text)] == mentions
