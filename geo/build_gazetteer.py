@@ -80,6 +80,18 @@ class Builder:
             self.by_geonameid.setdefault(geonameid, pid)
         return pid
 
+    def drop_generic_names(self, common: set[str]) -> None:
+        """Alternate names that are "the" and an ordinary word ("The City" for Oakville, "The Center" for
+        Windham, in GeoNames), or only a designator ("Region" for Callao), name nothing in running text, where
+        "The city was prepared" starts a sentence.
+        A place's own name stays ("The Valley", Anguilla's capital), and so do countries' ("The Gambia")."""
+        countries = {row[0] for row in self.places if row[_KIND] == "country"}
+        designators = {name_key(w) for w in (*REGION_WORDS, "District", "Department")}
+        for slot in [slot for slot in self.names if slot[2] == "alt" and slot[1] not in countries]:
+            words = slot[0].split()
+            if (len(words) == 2 and words[0] == "the" and words[1] in common) or slot[0] in designators:
+                del self.names[slot]
+
     def add_name(self, pid: int, name: str, *, form: str = "name", lang: str = "",
                  recog: bool = True) -> None:
         name = (name or "").strip()
@@ -93,6 +105,7 @@ class Builder:
             self.names[slot] = (name, lang, flag)
 
     def write(self, out: Path, *, words: dict[str, set[str]], sources: dict[str, str]) -> None:
+        self.drop_generic_names(words["common"])
         tmp = out.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
@@ -209,6 +222,8 @@ def add_admin1(b: Builder, npm: Path) -> list[tuple[int, dict, dict | None]]:
         iso = p.get("iso_a2") or ""
         if len(iso) != 2 or iso == "-9" or p.get("latitude") is None:
             continue
+        if not (p.get("name_en") or p.get("name")):
+            continue  # seven unnamed islets: their only names would be "District", "Region", "State" ...
         code = p.get("gn_a1_code") or ""
         if re.fullmatch(r"[A-Z]{2}\.\d+", code) and code[:2] != iso:
             iso = code[:2]  # GeoNames' country, which its towns there have: Crimea is in Ukraine, as for ACLED

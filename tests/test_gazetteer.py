@@ -63,6 +63,16 @@ def test_unknown_name(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Qwzxyville") == []
 
 
+@pytest.mark.parametrize("generic", ["The City", "The Center", "District", "Region", "State"])
+def test_generic_words_name_no_place(gazetteer: Gazetteer, generic: str) -> None:
+    """GeoNames' "The City" (Oakville) and the designators of Natural Earth's unnamed units are no names."""
+    assert [p for p in gazetteer.lookup(generic) if p.kind != "country"] == []
+
+
+def test_a_town_keeps_its_name_made_of_words(gazetteer: Gazetteer) -> None:
+    assert "The Valley" in {p.name for p in gazetteer.lookup("The Valley")}  # Anguilla's capital, by its name
+
+
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(GazetteerError, match="make gazetteer"):
         Gazetteer(tmp_path / "nope.sqlite")
