@@ -35,6 +35,21 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'’-]*)\s+$")
 _WORD_AFTER = re.compile(r"^\s([A-Z][\w'’-]*)")
 # A given name and the word after it, a middle initial aside ("Keith D. Johnson"); pairs may overlap, so that
 # "Prosecutor Colleen Williams" gives "Colleen Williams" too.
+# A demonym at the head of an organisation's name: "American Heart Association", "Egyptian Premier League",
+# "American Recovery and Reinvestment Act" (at most five capitalised words, "and", "of" or "&" before its head)
+_ORGANISATION_AFTER = re.compile(
+    r"^(?:\s+(?:[A-Z][\w'’.-]*|and|of|for|&)){0,5}?\s+(?:Association|Act|Airlines|Airways|Cross|Legion|Bank|Group|"
+    r"Corp\.?|Corporation|Company|Inc\.?|Society|League|Cup|Council|Institute|University|College|Club|Foundation|"
+    r"Federation|Party|Museum|Church|Academy|School|Airlines|Motors|Commission|Orchestra|Festival)\b")
+# ... or a language: "English language learners", "French-speaking", "French immersion", "English classes"
+_LANGUAGE_AFTER = re.compile(r"^(?:\s+|-)(?:language|languages|speakers?|speaking|immersion|lessons?|classes|"
+                             r"class|teachers?|translation|subtitles|version|dub|literature)\b")
+# ... or a language spoken, learnt or written in: "spoke only French", "learned English", "in English and Spanish"
+_LANGUAGE_BEFORE = re.compile(r"\b(?:speak|speaks|spoke|spoken|speaking|learn|learns|learned|learnt|learning|teach|"
+                              r"teaches|taught|study|studied|studying|fluent\s+in|in|into)\s+(?:only\s+|mostly\s+|"
+                              r"some\s+|little\s+|good\s+|fluent\s+|broken\s+)?(?:[A-Z][a-z]+,?\s+(?:and|or)\s+)?$")
+# "in Chinese waters", "in Russian-held areas": the demonym qualifies what follows
+_WORD_AFTER_LOWER = re.compile(r"^(?:\s+(?!and\b|or\b)|-)[a-z]")
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?:[A-Z]\. )?(?=([A-Z][a-z]+)\b)")
 _REGION_AFTER = re.compile(r"^,\s+[A-Z]")  # "Reading, Pennsylvania"
 _SPEECH = re.compile(r"^\s+(said|says|told|added|asked|wrote|argued|explained|noted|insisted|declined)\b")
@@ -144,6 +159,8 @@ class Recognizer:
         sentence_start = not before.strip() or bool(_SENTENCE_START.search(before))
         if not self._spelling_ok(text, m, surface, key, entries, sentence_start, after):
             return False
+        if all(form == "demonym" for _, form in entries) and not self._demonym_names_a_people(text, m.end, before):
+            return False
         names = [p for p, _ in entries]
         # A country or continent, unless only by a foreign or old name that is an English word: "Man" (the Isle
         # of Man), "Island" (Iceland in German) are words first.
@@ -198,6 +215,16 @@ class Recognizer:
         if all(form == "abbr" for _, form in entries) and "." not in surface:
             return False  # "Us" is not "US"
         return len(key) > 2
+
+    @staticmethod
+    def _demonym_names_a_people(text: str, end: int, before: str) -> bool:
+        """Whether a demonym speaks of its country or people ("Sudanese President", "Egyptian troops"), not of
+        a language ("spoke only French", "English language learners") nor as the first word of an
+        organisation's name ("the American Heart Association", "Egyptian Premier League")."""
+        after = text[end:end + 80]
+        if _ORGANISATION_AFTER.match(after) or _LANGUAGE_AFTER.match(after):
+            return False
+        return not (_LANGUAGE_BEFORE.search(before) and not _WORD_AFTER_LOWER.match(after))
 
     @staticmethod
     def _shouting(text: str, start: int) -> bool:

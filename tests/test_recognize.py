@@ -113,6 +113,20 @@ def test_a_word_of_an_organisations_name_is_no_place(parser: Geoparser, text: st
     assert [m.text for m in parser.recognize(text)] == mentions
 
 
+@pytest.mark.parametrize(("text", "mentions"), [
+    ("Sudanese President Omar al-Bashir met Egyptian officials.", ["Sudanese", "Egyptian"]),  # a people, a state
+    ("Russian troops advanced in Russian-held areas.", ["Russian", "Russian"]),
+    ("She spoke only French and Farsi when she arrived.", []),  # a language
+    ("The show airs in English and Spanish.", []),
+    ("English language learners need more help.", []),
+    ("The American Heart Association issued new guidance.", []),  # the head of an organisation's name
+    ("The club equalled its worst run of Egyptian Premier League defeats.", []),
+])
+def test_a_demonym_names_a_people_not_a_language_nor_an_organisation(parser: Geoparser, text: str,
+                                                                     mentions: list[str]) -> None:
+    assert [m.text for m in parser.recognize(text)] == mentions
+
+
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
     assert [m.text for m in parser.recognize("He retired to the Isle of Man.")] == ["Isle of Man"]
