@@ -116,6 +116,9 @@ _NAME_GOES_ON = re.compile(r"^[ -](?:[A-Z]|(?:al|el|ad|ar|as|ash|at|az|an|ul|e|i
 # is part of a longer name: "Mar-a-Lago", "Saint-Germain-en-Laye".
 _PARTICLE_AFTER = re.compile(r"^ (?:del|de la|de los|de las|de|do|da|dos|das|di) [A-Z]")
 _GLUED_BEFORE = re.compile(r"\b[A-Z]\w*-[a-z]{1,3}-$")
+# ... or to one capitalised word after it: "Wal-Mart", "Mercedes-Benz" (unless either is a known place, "Israel-Gaza
+# war", "Miami-Dade", "Fargo-Moorhead", or the name goes on, "Dallas-Fort Worth").
+_GLUED_AFTER = re.compile(r"^-([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
 
 
 class Recognizer:
@@ -178,6 +181,9 @@ class Recognizer:
         if single and key in GENERIC_HEADS and _NAME_GOES_ON.match(after):
             return False  # "Khan Sheikhoun", "Jebel Marra", "Wadi al-Hummus": the first word of a longer name
         if _PARTICLE_AFTER.match(after) or _GLUED_BEFORE.search(before):
+            return False
+        glued = _GLUED_AFTER.match(after)
+        if glued and not self._is_place_word(surface) and not self._is_place_word(glued.group(1)):
             return False
         head = _HEAD_BEFORE.search(before)
         if head and fold(head.group(1)) in GENERIC_HEADS:

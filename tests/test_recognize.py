@@ -89,6 +89,8 @@ def test_a_surname_used_alone_makes_a_person(parser: Geoparser, text: str, menti
     ("Flooding hit Santa Cruz de la Sierra.", ["Santa Cruz de la Sierra"]),  # the whole name, when known
     ("Carnival in Rio de Janeiro drew crowds.", ["Rio de Janeiro"]),
     ("Trump flew to Mar-a-Lago on Friday.", []),  # glued by hyphens to the words before it
+    ("Police were called to the Wal-Mart on Route 9.", []),  # ... or to the word after it
+    ("Flights to Dallas-Fort Worth and Miami-Dade resumed.", ["Dallas", "Fort Worth", "Miami"]),  # places
     ("The firm sells a made-in-China phone.", ["China"]),
 ])
 def test_a_part_of_a_longer_name_is_no_place(parser: Geoparser, text: str, mentions: list[str]) -> None:
