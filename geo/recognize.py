@@ -118,6 +118,7 @@ _PARTICLE_AFTER = re.compile(r"^ (?:del|de la|de los|de las|de|do|da|dos|das|di)
 _GLUED_BEFORE = re.compile(r"\b[A-Z]\w*-[a-z]{1,3}-$")
 # ... or to one capitalised word after it: "Wal-Mart", "Mercedes-Benz" (unless either is a known place, "Israel-Gaza
 # war", "Miami-Dade", "Fargo-Moorhead", or the name goes on, "Dallas-Fort Worth").
+_EPONYM_AFTER = re.compile(r"^ (?:[A-Z]?[a-z]+ )?(?:ebola)?(?:virus|fever|disease)\b")  # "Marburg hemorrhagic fever"
 _GLUED_AFTER = re.compile(r"^-([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
 
 
@@ -182,6 +183,8 @@ class Recognizer:
             return False  # "Khan Sheikhoun", "Jebel Marra", "Wadi al-Hummus": the first word of a longer name
         if _PARTICLE_AFTER.match(after) or _GLUED_BEFORE.search(before):
             return False
+        if after.startswith("$") or _EPONYM_AFTER.match(after):
+            return False  # a currency, "US$460 million"; a disease named after a place, "Reston ebolavirus"
         glued = _GLUED_AFTER.match(after)
         if glued and not self._is_place_word(surface) and not self._is_place_word(glued.group(1)):
             return False
