@@ -48,7 +48,7 @@ def test_recognises_unicode_and_exonyms(parser: Geoparser, text: str, expected: 
         "Mr. Jackson declined to comment.",
         "Arab residents marched after the funeral.",  # a people, not the town of Arab, Alabama
         "Man charged with murder picked up in area.",  # a word, not the Isle of Man by its short name
-        "Libya settled for US$460 million.",  # a currency
+        "The settlement was US$460 million.",  # a currency
         "Farm workers were infected with Reston ebolavirus and Marburg hemorrhagic fever.",  # diseases
     ],
 )
