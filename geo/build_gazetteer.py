@@ -366,6 +366,8 @@ def add_cities(b: Builder) -> None:
         b.add_name(pid, c["name"])
         big = c["population"] >= 15000
         for alt in c.get("alternatenames", []):
+            if len(alt) <= 4 and alt.isupper() and alt.isalpha():
+                continue  # an airport code ("DAD" for Da Nang, "LAW" for Lawton): "Dad", "Law" are other words
             b.add_name(pid, alt, form="alt", recog=big and _latin_keyable(alt))
 
 

@@ -69,6 +69,12 @@ def test_generic_words_name_no_place(gazetteer: Gazetteer, generic: str) -> None
     assert [p for p in gazetteer.lookup(generic) if p.kind != "country"] == []
 
 
+def test_airport_codes_are_no_names(gazetteer: Gazetteer) -> None:
+    """GeoNames lists "DAD" among Da Nang's names and "LAW" among Lawton's: the words "Dad" and "Law" are not them."""
+    assert "Da Nang" not in {p.name for p in gazetteer.lookup("Dad")}
+    assert "Lawton" not in {p.name for p in gazetteer.lookup("Law")}
+
+
 def test_a_town_keeps_its_name_made_of_words(gazetteer: Gazetteer) -> None:
     assert "The Valley" in {p.name for p in gazetteer.lookup("The Valley")}  # Anguilla's capital, by its name
 
