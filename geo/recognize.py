@@ -53,7 +53,10 @@ _WORD_AFTER_LOWER = re.compile(r"^(?:\s+(?!and\b|or\b)|-)[a-z]")
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?:[A-Z]\. )?(?=([A-Z][a-z]+)\b)")
 _REGION_AFTER = re.compile(r"^,\s+[A-Z]")  # "Reading, Pennsylvania"
 _SPEECH = re.compile(r"^\s+(said|says|told|added|asked|wrote|argued|explained|noted|insisted|declined)\b")
-_DATELINE_AFTER = re.compile(r"^(,|\s\(|\s-|\s—|\s–)")
+_DATELINE_AFTER = re.compile(r"^(,|\s\(|\s-|\s—|\s–|:\s)")
+_DATE_BEFORE = re.compile(r"\b(?:19|20)\d\d\s+$")  # "March 24, 2009 MANSFIELD --": a dateline after a byline's date
+# The people or office of a place after its name: "the Concord resident", "Mansfield Mayor Curtis McCoy"
+_PEOPLE_OF_AFTER = re.compile(r"^\s(?:resident|residents|native|natives|mayor|police|sheriff|council)\b", re.I)
 SMALL_TOWN = 200_000  # below this, a one-word town name that is also a person's name needs care
 _SENTENCE_START = re.compile(r"(^|[.!?:;\"“”'‘’(\[\n]\s*|\n\s*)$")
 
@@ -193,13 +196,15 @@ class Recognizer:
             return False  # ... or the rest of it: "Jbeil" in "Bint Jbeil", "Afar" in "Tal Afar"
         nxt = _WORD_AFTER.match(after)
         if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS \
+                and nxt.group(1).lower() not in TITLES \
                 and (fold(nxt.group(1)) in self.family or small
                      or self._alone_elsewhere(text, m.start, surface, nxt.group(1))) \
                 and not self._is_place_word(nxt.group(1)):
             # "Paris Hilton", "Florence Nightingale": a given name followed by a surname, known as one or used
             # alone elsewhere in the text ("Vladimir Putin ... Putin said")
             return False
-        located = not sentence_start and (prev_low in LOCATIVE or bool(_REGION_AFTER.match(after)))
+        located = (not sentence_start and (prev_low in LOCATIVE or bool(_REGION_AFTER.match(after)))) \
+            or bool(_PEOPLE_OF_AFTER.match(after))
         if single and small and (_SPEECH.match(after) or (key in surnames and not located)):
             # "Steele said", or "Steele" after "Michael Steele" earlier in the text, unless the text puts it
             # somewhere: "Douglas" is a town "in Douglas" or "Douglas, Arizona" although named after James Douglas
@@ -214,7 +219,8 @@ class Recognizer:
         """Capitals and abbreviations: "NATO" and "IS" are not places, "WASHINGTON (AP)" is."""
         letters = sum(c.isalpha() for c in surface)
         if surface.isupper() and letters >= 2:
-            if sentence_start and _DATELINE_AFTER.match(after):
+            if (sentence_start or _DATE_BEFORE.search(text, max(0, m.start - 8), m.start)) \
+                    and _DATELINE_AFTER.match(after):
                 return True
             if "." not in surface and letters <= 2 and key not in ("us", "uk", "eu"):
                 return False  # two-letter codes are too ambiguous in running text

@@ -134,6 +134,16 @@ def test_a_demonym_names_a_people_not_a_language_nor_an_organisation(parser: Geo
 def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("The festival was held in Reading last year.")] == ["Reading"]
     assert [m.text for m in parser.recognize("He retired to the Isle of Man.")] == ["Isle of Man"]
+    assert [m.text for m in parser.recognize("The 41-year-old Concord resident died.")] == ["Concord"]  # its people
+
+
+@pytest.mark.parametrize(("text", "mentions"), [
+    ("By Russ Zimmer, March 15, 2009 NEWARK -- A fire broke out.", ["NEWARK"]),  # a dateline after a byline's date
+    ("He was found that night. BEIRUT: The body was identified.", ["BEIRUT"]),
+    ("Mansfield Mayor Curtis McCoy wants a new park.", ["Mansfield"]),  # a place's office, not a given name
+])
+def test_datelines_and_offices_name_places(parser: Geoparser, text: str, mentions: list[str]) -> None:
+    assert [m.text for m in parser.recognize(text)] == mentions
 
 
 def test_lowercase_words_are_not_matched(parser: Geoparser) -> None:
