@@ -44,6 +44,13 @@ def test_demonyms_are_their_own_form(gazetteer: Gazetteer, demonym: str, country
     assert (country, "demonym") in forms
 
 
+@pytest.mark.parametrize(("demonym", "region"), [("Chechen", "Chechen Republic"), ("South Ossetian", "South Ossetia"),
+                                                  ("Tigrayan", "Tigray"), ("Ohioans", "Ohio")])
+def test_regions_have_demonyms(gazetteer: Gazetteer, demonym: str, region: str) -> None:
+    """News names the regions of a conflict by their people ("Chechen rebels", "Tigrayan forces")."""
+    assert (region, "demonym") in {(p.name, form) for p, form in gazetteer.entries(gazetteer.key_id(demonym))}
+
+
 def test_moscow_coordinates(gazetteer: Gazetteer) -> None:
     moscow = gazetteer.lookup("Moscow", kind="city")[0]
     assert moscow.country == "RU" and abs(moscow.lat - 55.75) < 0.1 and abs(moscow.lon - 37.62) < 0.1
