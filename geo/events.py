@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from geo.actors import organisations
-from geo.linking import SETTLEMENT, Candidate, features, governing_word, load_model, situates
+from geo.linking import SETTLEMENT, SPEECH, Candidate, features, governing_word, load_model, situates
 from geo.models import Event, Mention, Place, Toponym
 from geo.resolve import inside
 from geo.sentences import Sentence, split_sentences
@@ -424,7 +424,7 @@ SENTENCE_LINK_THRESHOLD = 0.1
 def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), *,
                  unresolved: Sequence[Mention] = (), sentence_start: int = 0, anchor: tuple[int, int] | None = None,
                  candidates: Sequence[tuple[Candidate, Toponym | Mention]] | None = None,
-                 threshold: float | None = None) -> tuple[Toponym | Mention | None, float]:
+                 threshold: float | None = None, only_event: bool = True) -> tuple[Toponym | Mention | None, float]:
     """The most probable location of a trigger among the places given, and its probability.
 
     The learned model (:mod:`geo.linking`) scores each candidate; general rules it cannot learn from
@@ -434,7 +434,9 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
     ("Greenland's sovereignty"). ``anchor`` replaces the trigger position when looking in another
     sentence; ``candidates`` (from :func:`link_candidates`) saves recomputing them for each trigger of a
     sentence. Returns ``(None, 0.0)`` when no candidate reaches ``threshold`` (by default the model's), or
-    ``SENTENCE_LINK_THRESHOLD`` when it is the only place that could be the location.
+    ``SENTENCE_LINK_THRESHOLD`` when it is the only place that could be the location, the trigger the
+    sentence's ``only_event``, and no verb of speech between the trigger and a place after it ("...,"
+    Zelenskyy told a news conference in Paris": Paris is where he spoke).
     """
     model = load_model()
     threshold = model.threshold if threshold is None else threshold
@@ -443,10 +445,12 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
     others = [c for c, _ in cands]
     likeliest: tuple[float, Toponym | Mention] | None = None  # whatever its probability
     eligible = 0
+    spoken = False  # the only place is where someone spoke
     for cand, obj in cands:
         if cand.actor or cand.container:
             continue
         eligible += 1
+        spoken = cand.start >= span[1] and bool(SPEECH.search(text, span[1], cand.start))
         recipient = anchor is None and (cand.start >= trigger.start or trigger.subtype.startswith("support.")) \
             and _is_recipient(text, trigger, cand)
         if trigger.subtype.startswith(_NEEDS_LOCATIVE) and _locative_score(text, cand.start) < 2.0 \
@@ -465,8 +469,8 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
             p = max(p, 0.95)  # ... unless it is over another place: "Morocco's sovereignty over Western Sahara"
         if likeliest is None or p > likeliest[0]:
             likeliest = (p, obj)
-    if likeliest is not None and (likeliest[0] >= threshold
-                                  or (eligible == 1 and likeliest[0] >= SENTENCE_LINK_THRESHOLD)):
+    if likeliest is not None and (likeliest[0] >= threshold or (
+            eligible == 1 and only_event and not spoken and likeliest[0] >= SENTENCE_LINK_THRESHOLD)):
         return likeliest[1], likeliest[0]
     return None, 0.0
 
@@ -609,7 +613,8 @@ def extract_events(text: str, toponyms: Sequence[Toponym], *, doc_id: str = "",
         for trigger in triggers:
             actors = doers_first(text, trigger, acting)
             found, score = choose_place(text, trigger, here, sentence_start=sentence.start, candidates=cands,
-                                        threshold=SENTENCE_LINK_THRESHOLD if typed_by == "classifier" else None)
+                                        threshold=SENTENCE_LINK_THRESHOLD if typed_by == "classifier" else None,
+                                        only_event=len(triggers) == 1)
             located_by = "sentence"
             if found is None and idx > 0 and not any(not c.actor for c, _ in cands):
                 # A sentence that names no place of its own ("Police detained 20"): the previous one's, as if the

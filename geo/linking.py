@@ -31,7 +31,7 @@ _SKIPPABLE = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|o
                         r"nearby|neighbou?ring|rural|remote|restive|seaside|coastal|[\w’'.-]+['’]s|"
                         r"[\w-]+-(?:held|controlled|occupied|torn|hit|dominated|run)|[a-z]+(?:ous|ern|ic|ful))$", re.I)
 _WORDS = re.compile(r"[\w’'.-]+")
-_SPEECH = re.compile(r"\b(?:said|says|told|according|reported|announced|added|stated|claimed)\b", re.I)
+SPEECH = re.compile(r"\b(?:said|says|told|according|reported|announced|added|stated|claimed)\b", re.I)
 # Words for a kind of place ("the town of X", "X district"): one list for the linker's features and for
 # geo.events, which finds unknown names by them.
 SETTLEMENT = (r"(?:town|village|city|district|neighbou?rhood|suburb|area|camp|province|region|county|locality|"
@@ -90,7 +90,7 @@ def features(text: str, trigger: tuple[int, int], cand: Candidate, others: Seque
     f["gap_far"] = float(gap > 120)
     f["gap_words"] = min(len(_WORDS.findall(between)), 40) / 10
     f["commas_between"] = min(between.count(",") + between.count(";"), 3)
-    f["speech_between"] = float(bool(_SPEECH.search(between)))
+    f["speech_between"] = float(bool(SPEECH.search(between)))
     mine = _gap(cand, trigger)
     rank = sum(1 for o in others if _gap(o, trigger) < mine)
     f["nearest"] = float(rank == 0)

@@ -60,6 +60,15 @@ def test_sample_planned_military_aid_in_ukraine(sample_events) -> None:
     assert aid and all(e.status == "planned" for e in aid)
 
 
+def test_sample_places_only_what_the_text_places(sample_events) -> None:
+    """The only place of a sentence is no event's place where it is where someone spoke ("..., Zelenskyy told a news
+    conference in Paris") or where another event of the sentence happened ("the delegation ... after the U.S.
+    military intervention in Venezuela")."""
+    assert {e.place.place.country for e in _where(sample_events, "support.military_aid")} == {"UA"}
+    assert [e.subtype for e in sample_events if e.place is not None and e.place.place.country == "VE"] == [
+        "military.intervention"]
+
+
 def test_no_event_on_an_actor_mention(parser: Geoparser, sample_text: str, sample_events) -> None:
     from geo.events import is_actor
 
