@@ -33,14 +33,12 @@ PLACE_HEADS = frozenset("""county parish city township town village valley river
     province region state republic oblast borough""".split())
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'’-]*)\s+$")
 _WORD_AFTER = re.compile(r"^\s([A-Z][\w'’-]*)")
-# A given name and the word after it, a middle initial aside ("Keith D. Johnson"); pairs may overlap, so that
-# "Prosecutor Colleen Williams" gives "Colleen Williams" too.
 # A demonym at the head of an organisation's name: "American Heart Association", "Egyptian Premier League",
 # "American Recovery and Reinvestment Act" (at most five capitalised words, "and", "of" or "&" before its head)
 _ORGANISATION_AFTER = re.compile(
     r"^(?:\s+(?:[A-Z][\w'’.-]*|and|of|for|&)){0,5}?\s+(?:Association|Act|Airlines|Airways|Cross|Legion|Bank|Group|"
     r"Corp\.?|Corporation|Company|Inc\.?|Society|League|Cup|Council|Institute|University|College|Club|Foundation|"
-    r"Federation|Party|Museum|Church|Academy|School|Airlines|Motors|Commission|Orchestra|Festival)\b")
+    r"Federation|Party|Museum|Church|Academy|School|Motors|Commission|Orchestra|Festival)\b")
 # ... or a language: "English language learners", "French-speaking", "French immersion", "English classes"
 _LANGUAGE_AFTER = re.compile(r"^(?:\s+|-)(?:language|languages|speakers?|speaking|immersion|lessons?|classes|"
                              r"class|teachers?|translation|subtitles|version|dub|literature)\b")
@@ -50,6 +48,8 @@ _LANGUAGE_BEFORE = re.compile(r"\b(?:speak|speaks|spoke|spoken|speaking|learn|le
                               r"some\s+|little\s+|good\s+|fluent\s+|broken\s+)?(?:[A-Z][a-z]+,?\s+(?:and|or)\s+)?$")
 # "in Chinese waters", "in Russian-held areas": the demonym qualifies what follows
 _WORD_AFTER_LOWER = re.compile(r"^(?:\s+(?!and\b|or\b)|-)[a-z]")
+# A given name and the word after it, a middle initial aside ("Keith D. Johnson"); pairs may overlap, so that
+# "Prosecutor Colleen Williams" gives "Colleen Williams" too.
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?:[A-Z]\. )?(?=([A-Z][a-z]+)\b)")
 _REGION_AFTER = re.compile(r"^,\s+[A-Z]")  # "Reading, Pennsylvania"
 _SPEECH = re.compile(r"^\s+(said|says|told|added|asked|wrote|argued|explained|noted|insisted|declined)\b")
@@ -121,8 +121,9 @@ _PARTICLE_AFTER = re.compile(r"^ (?:del|de la|de los|de las|de|do|da|dos|das|di)
 _GLUED_BEFORE = re.compile(r"\b[A-Z]\w*-[a-z]{1,3}-$")
 # ... or to one capitalised word after it: "Wal-Mart", "Mercedes-Benz" (unless either is a known place, "Israel-Gaza
 # war", "Miami-Dade", "Fargo-Moorhead", or the name goes on, "Dallas-Fort Worth").
-_EPONYM_AFTER = re.compile(r"^ (?:[A-Z]?[a-z]+ )?(?:ebola)?(?:virus|fever|disease)\b")  # "Marburg hemorrhagic fever"
 _GLUED_AFTER = re.compile(r"^-([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
+# A disease named after a place: "Reston ebolavirus", "Marburg hemorrhagic fever"
+_EPONYM_AFTER = re.compile(r"^ (?:[A-Z]?[a-z]+ )?(?:ebola)?(?:virus|fever|disease)\b")
 
 
 class Recognizer:
