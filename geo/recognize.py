@@ -198,11 +198,10 @@ class Recognizer:
         nxt = _WORD_AFTER.match(after)
         if single and not big and nxt and key in self.given and nxt.group(1).lower() not in PLACE_HEADS \
                 and nxt.group(1).lower() not in TITLES \
-                and (fold(nxt.group(1)) in self.family or small
-                     or self._alone_elsewhere(text, m.start, surface, nxt.group(1))) \
+                and (fold(nxt.group(1)) in self.family or small or self._foreign_word(nxt.group(1))) \
                 and not self._is_place_word(nxt.group(1)):
-            # "Paris Hilton", "Florence Nightingale": a given name followed by a surname, known as one or used
-            # alone elsewhere in the text ("Vladimir Putin ... Putin said")
+            # "Paris Hilton", "Florence Nightingale": a given name followed by a surname, known as one or no
+            # English word ("Vladimir Putin", "Alexandria Ocasio-Cortez")
             return False
         located = (not sentence_start and (prev_low in LOCATIVE or bool(_REGION_AFTER.match(after)))) \
             or bool(_PEOPLE_OF_AFTER.match(after))
@@ -249,18 +248,18 @@ class Recognizer:
         letters = [c for c in window if c.isalpha()]
         return len(letters) > 20 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
-    def _alone_elsewhere(self, text: str, start: int, first: str, word: str) -> bool:
-        """Whether ``word``, no English word, occurs near ``start`` other than right after ``first``: a surname
-        used on its own ("Vladimir Putin ... Putin said"), not a word of an organisation's name ("Texas Army",
-        "Richmond Fire Department"). Near: within 20,000 characters, an article's length, so that a huge text
-        is not searched once per name."""
-        near = text[max(0, start - 20_000):start + 20_000]
-        if word.isupper() or near.count(word) <= near.count(f"{first} {word}"):
+    def _foreign_word(self, word: str) -> bool:
+        """A capitalised word that is no English word, nor the plural of one, nor has one among its hyphened
+        parts: after a given name, a surname ("Vladimir Putin"), not a team or a paper ("Dallas Cowboys",
+        "Paris Policemen", "Atlanta Journal-Constitution")."""
+        if word.isupper():
             return False
-        key = re.sub(r"['’]s?$", "", fold(word))  # "Cowboys'", "Putin's"
-        if len(key) <= 3:
-            return False  # an abbreviation as often as a name: "Madison Twp."
-        return not self.gaz.is_english(key) and not (key.endswith("s") and self.gaz.is_english(key[:-1]))
+        for part in re.sub(r"['’]s?$", "", fold(word)).split("-"):
+            if len(part) <= 3 or self.gaz.is_english(part) or self.gaz.is_english(re.sub(r"men$", "man", part)) \
+                    or (part.endswith("s") and self.gaz.is_english(part[:-1])) \
+                    or (part.endswith("es") and self.gaz.is_english(part[:-2])):
+                return False
+        return True
 
     def _is_place_word(self, word: str) -> bool:
         kid = self.gaz.key_id(word)

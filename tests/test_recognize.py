@@ -75,6 +75,9 @@ def test_the_first_word_of_a_longer_name_is_no_place(parser: Geoparser, text: st
     # ... but an English word after a town is the name of one of its institutions, even said alone
     ("The Richmond Fire Department responded. The fire was out by noon.", ["Richmond"]),
     ("Tickets for the Dallas Cowboys' game sold out. The Cowboys won.", ["Dallas"]),
+    # A given name before a word that is no English word: a person, even if the surname never stands alone
+    ("Vladimir Putin arrived in Beijing on Monday.", ["Beijing"]),
+    ("Tickets for the Dallas Cowboys' game and the Atlanta Journal-Constitution's story.", ["Dallas", "Atlanta"]),
     # A surname after a name, said alone: a person, after a title or a middle initial too
     ("Prosecutor Colleen Williams filed charges. Williams is accused of fraud.", []),
     ("Keith D. Johnson was arrested. Johnson, 41, is held on bond.", []),
@@ -97,14 +100,6 @@ def test_a_surname_used_alone_makes_a_person(parser: Geoparser, text: str, menti
 ])
 def test_a_part_of_a_longer_name_is_no_place(parser: Geoparser, text: str, mentions: list[str]) -> None:
     assert [m.text for m in parser.recognize(text)] == mentions
-
-
-def test_a_surname_counts_within_an_articles_length(parser: Geoparser) -> None:
-    """The surname is looked for within 20,000 characters, so a huge text is not searched once per name."""
-    filler = " The weather was mild." * 1000  # 22,000 characters
-    near, far = filler[:5000], filler
-    assert "Vladimir" not in [m.text for m in parser.recognize("Vladimir Putin spoke." + near + " Putin left.")]
-    assert "Vladimir" in [m.text for m in parser.recognize("Vladimir Putin spoke." + far + " Putin left.")]
 
 
 @pytest.mark.parametrize(("text", "mentions"), [
