@@ -288,6 +288,8 @@ _NAME = (r"((?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + r")"
          r"(?:\s+(?:" + _CAPITALISED + "|" + _PARTICLE + r"-" + _CAPITALISED + "|" + _PARTICLE + r"(?=\s+[A-Z])))*"
          # "the Line of Control", "the Gulf of Oman", "the Temple of Hatshepsut"
          r"(?:\s+of\s+(?:the\s+)?" + _CAPITALISED + r")?)")
+# A direction between the lead and the name: "in the northern Huriyah neighborhood", "Baghdad's western Amriya district"
+_DIRECTION_ADJECTIVE = r"(?:(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+|central\s+)?"
 _UNKNOWN = [
     # "in Jobar", "near the Tal Hamad", "In Bapunagar, another district"
     (re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Oo]utside|[Ii]nside|into|across|around|throughout)\s+(?:the\s+)?"
@@ -296,7 +298,8 @@ _UNKNOWN = [
     (re.compile(r"\b" + SETTLEMENT + r"s?\s+of\s+(?:the\s+)?" + _NAME), 1.4),
     # "Mogadishu's Yaqshid district", "an attack on Buwa village", "shelled Gagrian area"
     (re.compile(r"(?:['’]s|\b(?:in|at|on|near|of|into|from|around|outside|across|shelled|attacked|raided|"
-                r"stormed|entered|captured|seized)(?:\s+the)?)\s+" + _NAME + r"(?=\s+" + SETTLEMENT + r"\b)"), 1.4),
+                r"stormed|entered|captured|seized)(?:\s+the)?)\s+" + _DIRECTION_ADJECTIVE + _NAME
+                + r"(?=\s+" + SETTLEMENT + r"\b)"), 1.4),
 ]
 _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|August|September|October|November|"
                                r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|The|This|That|"
@@ -307,7 +310,7 @@ _NOT_A_PLACE_WORD = re.compile(r"^(?:January|February|March|April|May|June|July|
                                r"|^\S*-(?:held|controlled|occupied|run|led|backed|dominated|based)$")
 
 
-_POSSESSOR = re.compile(r"['’]s\s+(?:regional\s+capital\s+|capital\s+)?[A-Z]")
+_POSSESSOR = re.compile(r"['’]s\s+(?:regional\s+capital\s+|capital\s+)?" + _DIRECTION_ADJECTIVE + "[A-Z]")
 # Name and settlement word both capitalised ("Paloch County of"): in "the southern city of Kandahar" or "the West
 # Bank village of Beitunia" the lower-case word introduces the place itself, which does not situate it.
 _SITUATED_OF = re.compile(r"\b[A-Z][\w'’-]*\s+(?=[A-Z])(?i:" + SETTLEMENT[3:-1] + r")\s+of\s+(?:the\s+)?$")
@@ -323,7 +326,7 @@ _POSSESSIVE_GAP = re.compile(r"^['’]s\s*$")
 # A name that only qualifies the place named next: "Saddam's hometown of Tikrit", "the Kurdish city of Arbil"
 # (but "the Vedeno region of Chechnya" names Vedeno).
 _POSSESSIVE = re.compile(r"['’]s\b")
-_ADJECTIVAL = re.compile(r"(?:ish|ian|ese|ean|i)$")
+_ADJECTIVAL = re.compile(r"(?:ish|ian|ese|ean|i|ine|ite)$")  # Kurdish, Syrian, Philippine, Shiite
 _MODIFIER = re.compile(r"\s+(?:[a-z]+\s+)?" + SETTLEMENT + r"\s+of\b")
 # ... or that qualifies a noun after "the": "in the Dagestani capital", "near the Syrian army" (but "near Ra'i town"
 # and "in Ashmi in the west" name places)

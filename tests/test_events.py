@@ -222,6 +222,8 @@ def test_an_unresolved_name_is_mapped_on_the_place_around_it(parser: Geoparser, 
     ("Rebels captured the Qwzokkadicholai base and the island of Qwzcroix.", ["Qwzokkadicholai", "Qwzcroix"]),
     ("Shells fell across the Line of Qwzontrol overnight.", ["Line of Qwzontrol"]),  # a name with "of"
     ("Fighting flared in St. Qwzebastian's parish and in RSF-held areas.", []),  # a cut abbreviation, an acronym
+    ("A bomb exploded in Baghdad's western Qwzamriya district.", ["Qwzamriya"]),  # a direction before it
+    ("Gunmen attacked the southern Qwzilippine city of Davao.", []),  # an adjective, whatever its direction
 ])
 def test_unresolved_place_names(parser: Geoparser, text: str, names: list[str]) -> None:
     from geo.events import unresolved_places
