@@ -51,6 +51,14 @@ _WORD_AFTER_LOWER = re.compile(r"^(?:\s+(?!and\b|or\b)|-)[a-z]")
 # A given name and the word after it, a middle initial aside ("Keith D. Johnson"); pairs may overlap, so that
 # "Prosecutor Colleen Williams" gives "Colleen Williams" too.
 _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?:[A-Z]\. )?(?=([A-Z][a-z]+)\b)")
+# "of" is no locative cue in the name of an institution, an office or a title ("Chamber of Commerce",
+# "Department of Human Resources", "School of Law", "Declaration of Independence"), though it is after a person
+# ("Max Baucus of Montana") or a place word ("the city of Reading")
+_INSTITUTION_OF_BEFORE = re.compile(
+    r"\b(?:Chamber|Department|Dept\.|School|University|College|Institute|Academy|Bank|Board|Office|Ministry|"
+    r"Declaration|Bureau|Council|Society|Museum|Church|Hall|Court|Secretary|Division|Center|Centre|Association|"
+    r"Federation|Union|Army|Corps|Order|Knights|Sons|Daughters|Friends|Statue|Battle|Duke|Earl|Marquess|Bishop|"
+    r"Archbishop|Prince|Princess|Lady|Lord|Lake|Gulf|Bay|Port|Isle|Cape)\s+of\s+$")
 _REGION_AFTER = re.compile(r"^,\s+[A-Z]")  # "Reading, Pennsylvania"
 _SPEECH = re.compile(r"^\s+(said|says|told|added|asked|wrote|argued|explained|noted|insisted|declined)\b")
 _DATELINE_AFTER = re.compile(r"^(,|\s\(|\s-|\s—|\s–|:\s)")
@@ -210,8 +218,9 @@ class Recognizer:
             # somewhere: "Douglas" is a town "in Douglas" or "Douglas, Arizona" although named after James Douglas
             return False
         if single and not big and key in self.common and not surface.isupper():
-            # An ordinary English word ("Reading", "Mobile", "Nice") needs a locative cue.
-            return located
+            # An ordinary English word ("Reading", "Mobile", "Nice") needs a locative cue, and "of" is none in the
+            # name of an institution ("Chamber of Commerce")
+            return located and not (prev_low == "of" and _INSTITUTION_OF_BEFORE.search(before))
         return True
 
     def _spelling_ok(self, text: str, m: _Match, surface: str, key: str,
