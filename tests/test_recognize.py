@@ -108,6 +108,7 @@ def test_a_part_of_a_longer_name_is_no_place(parser: Geoparser, text: str, menti
     ("The Arakan Army captured a town in Chin state.", ["Chin state"]),  # not Rakhine, by its old name
     ("Talks between Israel and Hamas collapsed. Hamas fired rockets.", ["Israel"]),  # at every mention
     ("Troops shelled positions of the Patriotic Union of Kurdistan around Irbil.", ["Irbil"]),
+    ("United Russia lost the vote in Murmansk.", ["Murmansk"]),  # a party
 ])
 def test_a_word_of_an_organisations_name_is_no_place(parser: Geoparser, text: str, mentions: list[str]) -> None:
     assert [m.text for m in parser.recognize(text)] == mentions
