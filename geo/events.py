@@ -266,6 +266,15 @@ def _is_container(text: str, t: Toponym, starts: frozenset[int]) -> bool:
     return bool(_SITUATED_OF.search(before))
 
 
+# The subject of a passive verb, an apposition aside: "the Gaza Strip was captured by Israel", "Eastern Slavonia, the
+# last Serb-held part of Croatia, was captured", "the strategic Golan plateau ... was captured"
+_PASSIVE_SUBJECT = re.compile(r"^(?:\s+(?:plateau|area|region|town|city|village|district|province|heights|valley|"
+                              r"enclave|strip))?(?:,[^.;,]{1,80},)?\s+(?:was|were|had\s+been|has\s+been|have\s+been|"
+                              r"is\s+being|are\s+being)\s+(?:[a-z]+ly\s+)?$")
+# ... of a verb whose object is a place (not "killed", "shot": their subjects are people, and a person read as a
+# small town, "Sassi was captured", is no place either: a town must be big to count, see _is_area_or_big)
+_PLACE_VERB = re.compile(r"(?:captured|seized|occupied|annexed|bombed|shelled|struck|raided|besieged|overrun|"
+                         r"liberated|recaptured|retaken|ceded|encircled|blockaded|flattened|evacuated|stormed)\b")
 _NEEDS_LOCATIVE = ("diplomacy.", "support.")
 # ... but a visit is where the visitor goes: "travelled to Beijing", "visited Nuuk", "toured Kherson".
 _VISITED = frozenset({"to", "visit", "visits", "visited", "visiting", "tour", "tours", "toured", "touring"})
@@ -424,6 +433,11 @@ SENTENCE_LINK_THRESHOLD = 0.1
 # location at all, which is why F1 goes 0.724 -> 0.721 there; on the dev and gold notes 22 right and 4 wrong.
 
 
+def _is_area_or_big(obj: Toponym | Mention) -> bool:
+    """A resolved region, country or feature, or a town of at least 100,000 people."""
+    return isinstance(obj, Toponym) and (obj.place.kind != "city" or obj.place.population >= 100_000)
+
+
 def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), *,
                  unresolved: Sequence[Mention] = (), sentence_start: int = 0, anchor: tuple[int, int] | None = None,
                  candidates: Sequence[tuple[Candidate, Toponym | Mention]] | None = None,
@@ -465,6 +479,10 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
             p = max(p, 0.7)
         if anchor is None and _part_of_trigger(text, trigger, cand):
             p = max(p, 0.8)
+        if anchor is None and cand.end <= trigger.start and _PLACE_VERB.match(text, trigger.start) \
+                and _PASSIVE_SUBJECT.match(text[cand.end:trigger.start]) and _is_area_or_big(obj) \
+                and governing_word(text, cand.start) not in ("from", "of"):
+            p = max(p, 0.8)  # what was done to it: "the Gaza Strip was captured", "Baghdad was heavily bombed"
         if trigger.subtype.startswith("territory.") and _POSSESSIVE_GAP.match(text[cand.end:trigger.start]):
             p = max(p, 0.9)  # "Greenland's sovereignty": the possessor is what the claim is about
         if trigger.subtype.startswith("territory.") and anchor is None and cand.start >= trigger.end \

@@ -146,6 +146,7 @@ def test_a_reading_the_model_finds_far_less_likely_is_no_event_of_its_own(parser
     ("The leaders agreed to hold a summit in the Belarusian capital Minsk on Wednesday.", "Minsk"),
     ("Missiles struck the Black Sea port city of Odesa overnight.", "Odesa"),
     ("Donald Trump Jr. visited Nuuk on a private trip.", "Nuuk"),  # a visit is where the visitor goes
+    ("Gibraltar was captured from Spain in 1704 by a British-led fleet.", "Gibraltar"),  # what was captured
 ])
 def test_events_are_placed_where_they_go(parser: Geoparser, text: str, place: str | None) -> None:
     event = _events(parser, text)[0]
