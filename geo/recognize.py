@@ -213,7 +213,11 @@ class Recognizer:
             return False
         located = (not sentence_start and (prev_low in LOCATIVE or bool(_REGION_AFTER.match(after)))) \
             or bool(_PEOPLE_OF_AFTER.match(after))
-        if single and small and (_SPEECH.match(after) or (key in surnames and not located)):
+        # ... a province named after its small capital counts as small for a surname: "Andrew Trapani ... Trapani's"
+        towns = {p.name for p in names if p.kind == "city"}
+        named_after_town = small or all(p.kind == "city" and p.population < SMALL_TOWN
+                                        or p.kind in ("admin1", "admin2") and p.name in towns for p in names)
+        if single and (_SPEECH.match(after) and small or key in surnames and not located and named_after_town):
             # "Steele said", or "Steele" after "Michael Steele" earlier in the text, unless the text puts it
             # somewhere: "Douglas" is a town "in Douglas" or "Douglas, Arizona" although named after James Douglas
             return False

@@ -81,6 +81,7 @@ def test_the_first_word_of_a_longer_name_is_no_place(parser: Geoparser, text: st
     # A surname after a name, said alone: a person, after a title or a middle initial too
     ("Prosecutor Colleen Williams filed charges. Williams is accused of fraud.", []),
     ("Keith D. Johnson was arrested. Johnson, 41, is held on bond.", []),
+    ("The film's producer Andrew Trapani thanked the crew. Trapani's next film is a comedy.", []),  # its province too
     # ... unless the text puts it somewhere: a town named after a person
     ("The town was named after James Douglas. Floods hit homes in Douglas on Monday.", ["Douglas"]),
 ])
