@@ -222,10 +222,11 @@ class Recognizer:
             # somewhere: "Douglas" is a town "in Douglas" or "Douglas, Arizona" although named after James Douglas
             return False
         if single and not big and key in self.common and not surface.isupper() \
-                and not any(p.kind == "city" and p.population >= 1_000_000 for p in names):
+                and not any(p.kind == "city" and p.population >= 1_000_000 or p.kind == "admin1" and p.country == "US"
+                            for p in names):
             # An ordinary English word ("Reading", "Mobile", "Nice") needs a locative cue, and "of" is none in the
-            # name of an institution ("Chamber of Commerce"). Not a city of a million: the word list has old or
-            # rare senses of "berlin", "warsaw", "bangkok", "manila", and "Warsaw said" is the city
+            # name of an institution ("Chamber of Commerce"). Not a city of a million nor a US state: the word
+            # list has old or rare senses of "berlin", "warsaw", "bangkok", "michigan", and "Warsaw said" is the city
             return located and not (prev_low == "of" and _INSTITUTION_OF_BEFORE.search(before))
         return True
 

@@ -136,6 +136,7 @@ def test_common_word_with_locative_cue_is_a_place(parser: Geoparser) -> None:
     assert [m.text for m in parser.recognize("Janet Ames of Concord spoke.")] == ["Concord"]  # where one is from
     assert [m.text for m in parser.recognize("The Chamber of Commerce met.")] == []  # "of" in an institution's name
     assert [m.text for m in parser.recognize("Warsaw said it would respond.")] == ["Warsaw"]  # a city of millions
+    assert [m.text for m in parser.recognize("Michigan reported 40 new cases.")] == ["Michigan"]  # a US state
 
 
 @pytest.mark.parametrize(("text", "mentions"), [
