@@ -35,10 +35,11 @@ _WORD_BEFORE = re.compile(r"([A-Za-z][\w.'’-]*)\s+$")
 _WORD_AFTER = re.compile(r"^\s([A-Z][\w'’-]*)")
 # A demonym at the head of an organisation's name: "American Heart Association", "Egyptian Premier League",
 # "American Recovery and Reinvestment Act" (at most five capitalised words, "and", "of" or "&" before its head)
+_INSTITUTIONS = r"Academy|Association|Bank|Church|College|Council|Federation|Institute|Museum|School|Society|University"
 _ORGANISATION_AFTER = re.compile(
-    r"^(?:\s+(?:[A-Z][\w'’.-]*|and|of|for|&)){0,5}?\s+(?:Association|Act|Airlines|Airways|Cross|Legion|Bank|Group|"
-    r"Corp\.?|Corporation|Company|Inc\.?|Society|League|Cup|Council|Institute|University|College|Club|Foundation|"
-    r"Federation|Party|Museum|Church|Academy|School|Motors|Commission|Orchestra|Festival)\b")
+    r"^(?:\s+(?:[A-Z][\w'’.-]*|and|of|for|&)){0,5}?\s+(?:" + _INSTITUTIONS + r"|Act|Airlines|Airways|Cross|Legion|"
+    r"Group|Corp\.?|Corporation|Company|Inc\.?|League|Cup|Club|Foundation|Party|Motors|Commission|Orchestra|"
+    r"Festival)\b")
 # ... or a language: "English language learners", "French-speaking", "French immersion", "English classes"
 _LANGUAGE_AFTER = re.compile(r"^(?:\s+|-)(?:language|languages|speakers?|speaking|immersion|lessons?|classes|"
                              r"class|teachers?|translation|subtitles|version|dub|literature)\b")
@@ -55,10 +56,9 @@ _NAME_PAIR = re.compile(r"\b([A-Z][a-z]+) (?:[A-Z]\. )?(?=([A-Z][a-z]+)\b)")
 # "Department of Human Resources", "School of Law", "Declaration of Independence"), though it is after a person
 # ("Max Baucus of Montana") or a place word ("the city of Reading")
 _INSTITUTION_OF_BEFORE = re.compile(
-    r"\b(?:Chamber|Department|Dept\.|School|University|College|Institute|Academy|Bank|Board|Office|Ministry|"
-    r"Declaration|Bureau|Council|Society|Museum|Church|Hall|Court|Secretary|Division|Center|Centre|Association|"
-    r"Federation|Union|Army|Corps|Order|Knights|Sons|Daughters|Friends|Statue|Battle|Duke|Earl|Marquess|Bishop|"
-    r"Archbishop|Prince|Princess|Lady|Lord|Lake|Gulf|Bay|Port|Isle|Cape)\s+of\s+$")
+    r"\b(?:" + _INSTITUTIONS + r"|Chamber|Department|Dept\.|Board|Office|Ministry|Declaration|Bureau|Hall|Court|"
+    r"Secretary|Division|Center|Centre|Union|Army|Corps|Order|Knights|Sons|Daughters|Friends|Statue|Battle|Duke|Earl|"
+    r"Marquess|Bishop|Archbishop|Prince|Princess|Lady|Lord|Lake|Gulf|Bay|Port|Isle|Cape)\s+of\s+$")
 _REGION_AFTER = re.compile(r"^,\s+[A-Z]")  # "Reading, Pennsylvania"
 _SPEECH = re.compile(r"^\s+(said|says|told|added|asked|wrote|argued|explained|noted|insisted|declined)\b")
 _DATELINE_AFTER = re.compile(r"^(,|\s\(|\s-|\s—|\s–|:\s)")
@@ -132,6 +132,14 @@ _GLUED_BEFORE = re.compile(r"\b[A-Z]\w*-[a-z]{1,3}-$")
 _GLUED_AFTER = re.compile(r"^-([A-Z][a-z]+)(?![\w'’-]| [A-Z])")
 # A disease named after a place: "Reston ebolavirus", "Marburg hemorrhagic fever"
 _EPONYM_AFTER = re.compile(r"^ (?:[A-Z]?[a-z]+ )?(?:ebola)?(?:virus|fever|disease)\b")
+
+
+def _named_after_small_town(names: list[Place]) -> bool:
+    """Small towns only, or the provinces named after them: "Trapani" is a town of 68,000 and its province, and
+    "Andrew Trapani ... Trapani's" is a person all the same."""
+    towns = {p.name for p in names if p.kind == "city"}
+    return all(p.kind == "city" and p.population < SMALL_TOWN or p.kind in ("admin1", "admin2") and p.name in towns
+               for p in names)
 
 
 class Recognizer:
@@ -213,11 +221,8 @@ class Recognizer:
             return False
         located = (not sentence_start and (prev_low in LOCATIVE or bool(_REGION_AFTER.match(after)))) \
             or bool(_PEOPLE_OF_AFTER.match(after))
-        # ... a province named after its small capital counts as small for a surname: "Andrew Trapani ... Trapani's"
-        towns = {p.name for p in names if p.kind == "city"}
-        named_after_town = small or all(p.kind == "city" and p.population < SMALL_TOWN
-                                        or p.kind in ("admin1", "admin2") and p.name in towns for p in names)
-        if single and (_SPEECH.match(after) and small or key in surnames and not located and named_after_town):
+        if single and (_SPEECH.match(after) and small
+                       or key in surnames and not located and (small or _named_after_small_town(names))):
             # "Steele said", or "Steele" after "Michael Steele" earlier in the text, unless the text puts it
             # somewhere: "Douglas" is a town "in Douglas" or "Douglas, Arizona" although named after James Douglas
             return False
