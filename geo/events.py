@@ -461,13 +461,11 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
     span = anchor or (trigger.start, trigger.end)
     others = [c for c, _ in cands]
     likeliest: tuple[float, Toponym | Mention] | None = None  # whatever its probability
-    eligible = 0
-    spoken = False  # the only place is where someone spoke
+    eligible: list[Candidate] = []  # neither an actor nor a container
     for cand, obj in cands:
         if cand.actor or cand.container:
             continue
-        eligible += 1
-        spoken = cand.start >= span[1] and bool(SPEECH.search(text, span[1], cand.start))
+        eligible.append(cand)
         recipient = anchor is None and (cand.start >= trigger.start or trigger.subtype.startswith("support.")) \
             and _is_recipient(text, trigger, cand)
         if trigger.subtype.startswith(_NEEDS_LOCATIVE) and _locative_score(text, cand.start) < 2.0 \
@@ -490,9 +488,14 @@ def choose_place(text: str, trigger: Trigger, toponyms: Sequence[Toponym] = (), 
             p = max(p, 0.95)  # ... unless it is over another place: "Morocco's sovereignty over Western Sahara"
         if likeliest is None or p > likeliest[0]:
             likeliest = (p, obj)
-    if likeliest is not None and (likeliest[0] >= threshold or (
-            eligible == 1 and only_event and not spoken and likeliest[0] >= SENTENCE_LINK_THRESHOLD)):
+    if likeliest is None:
+        return None, 0.0
+    if likeliest[0] >= threshold:
         return likeliest[1], likeliest[0]
+    if len(eligible) == 1 and only_event and likeliest[0] >= SENTENCE_LINK_THRESHOLD:
+        sole = eligible[0]
+        if not (sole.start >= span[1] and SPEECH.search(text, span[1], sole.start)):  # not where someone spoke
+            return likeliest[1], likeliest[0]
     return None, 0.0
 
 
